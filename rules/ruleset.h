@@ -1,0 +1,79 @@
+#pragma once
+// The rule model as loaded from packs: plain data, no engine types.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/event.h"
+
+namespace vigil::rules {
+
+enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
+const char* to_string(Severity s);
+
+// How a capture is checked and normalised before it leaves the matcher.
+enum class CaptureType {
+  kString,    // as written
+  kIp,        // must parse as IPv4/IPv6; written in canonical form
+  kUser,      // a login name, kept as written (attacker-chosen); responders validate it
+  kInt,       // decimal integer
+  kDuration,  // "250ms", "1.5s", "2m", "1500" (ms): written as milliseconds
+};
+const char* to_string(CaptureType t);
+
+struct Location {
+  std::string file;
+  int line = 0;  // 1-based
+  int col = 0;   // 1-based
+};
+
+// Which events a rule looks at. Empty lists admit everything.
+struct Selector {
+  std::vector<std::string> programs;  // exact program names (sshd, sshd-session, ...)
+  std::vector<std::string> units;     // systemd units
+  std::vector<std::string> sources;   // glob on the source's file name (auth.log*, *.log)
+  std::vector<int> priorities;        // exact priorities (e.g. warning only)
+  int max_priority = -1;              // "err and worse": priority known and <= this
+
+  bool admits(const Event& e) const;
+};
+
+struct NamedCapture {
+  std::string name;
+  CaptureType type = CaptureType::kString;
+};
+
+struct Pattern {
+  std::string regex;  // RE2 syntax; the same string is compiled by Hyperscan
+  Location where;
+};
+
+struct Example {
+  std::string line;  // a full log line, parsed like any input line
+  std::vector<std::pair<std::string, std::string>> captures;  // expected, after normalisation
+  Location where;
+};
+
+struct Rule {
+  std::string id;     // "ssh.failed_password"
+  std::string title;
+  Severity severity = Severity::kInfo;
+  Selector select;
+  std::vector<Pattern> patterns;  // first that matches wins; one hit per rule per event
+  std::vector<NamedCapture> captures;  // typed captures; others default to kString
+  std::vector<std::string> tags;
+  std::vector<Example> match_examples;
+  std::vector<Example> no_match_examples;
+  std::string pack;  // the pack's name
+  Location where;    // the rule's "- id:" entry
+
+  CaptureType capture_type(std::string_view name) const;
+};
+
+struct RuleSet {
+  std::vector<Rule> rules;
+};
+
+}  // namespace vigil::rules

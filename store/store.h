@@ -1,0 +1,46 @@
+#pragma once
+// vigil's SQLite database: schema, migrations, checkpoints and hits.
+// One Store is one connection, used by one thread at a time.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/position.h"
+#include "store/batch.h"
+
+struct sqlite3;
+
+namespace vigil::store {
+
+struct SourceTotals {
+  SourcePosition position;
+  SourceStats stats;
+};
+
+class Store {
+ public:
+  // Opens or creates the database (file mode 0600, WAL, migrated to the current
+  // schema). Throws vigil::Error naming the file on failure, or when the file's
+  // schema is newer than this binary knows.
+  static std::unique_ptr<Store> open(const std::string& path);
+  ~Store();
+
+  // The saved position and totals of a source, if it was ever committed.
+  std::optional<SourceTotals> source(std::string_view key);
+
+  // Hits, source positions and stats of the batch, in one transaction.
+  void commit(const Batch& batch);
+
+  int schema_version() const;
+  sqlite3* handle();  // for read-only queries by reports and tests
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::store
