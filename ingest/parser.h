@@ -18,16 +18,32 @@ enum class Format {
 };
 std::optional<Format> parse_format_name(std::string_view name);  // "auto", "syslog", "app"
 
+// Line forms, told apart by their first bytes:
+//   "Nov 28 06:25:14 web1 sshd[812]: msg"       RFC 3164, local time, year inferred
+//   "<38>Nov 28 06:25:14 web1 sshd[812]: msg"   the same with a priority
+//   "2026-11-28T06:25:14.123456+01:00 web1 sshd[812]: msg"   RFC 3339 (rsyslog)
+//   "<34>1 2026-11-28T06:25:14.003Z web1 sshd 812 ID47 [sd] msg"   RFC 5424
+//   "2026-11-28 06:25:14,123 WARN msg"          application (level word after the time;
+//                                               "[ERROR]" and "ERROR:" too, any case)
+// In kAuto a line starting with a timestamp is an application line when a level word
+// follows the time, else the RFC 3339 syslog form. An application line has no host or
+// program; its message starts after the level and the spaces that follow it. A time
+// without a zone is local time (the process's TZ).
+//
+// An empty line is a parse failure like any other line without a timestamp: counted,
+// returned as a best-effort event with an empty message, never dropped silently.
 class LineParser {
  public:
-  // `source` is copied into every Event. `reference_time_us` is the latest time a
-  // line can plausibly carry (the file's mtime): RFC 3164 lines have no year, and
-  // the year is the one that puts the line at or before the reference.
+  // `source` is copied into every Event (the view: it must outlive the parser).
+  // `reference_time_us` is the latest time a line can plausibly carry (the file's
+  // mtime): RFC 3164 lines have no year, and the year is the one that puts the line
+  // at or before the reference plus one day.
   LineParser(Format format, std::string_view source, int64_t reference_time_us);
 
   // Parses `line` (no newline, no trailing CR). Returns false when the line does
-  // not parse; `out` is then a best-effort event (the previous line's time, the
-  // whole line as message, parsed=false) and the failure is counted.
+  // not parse; `out` is then a best-effort event (the previous line's time, or the
+  // reference time before any line parsed; the whole line as message; parsed=false)
+  // and the failure is counted.
   bool parse(std::string_view line, Event& out);
 
   uint64_t failures() const { return failures_; }
@@ -42,6 +58,8 @@ class LineParser {
   int64_t last_ts_us_ = 0;
   uint64_t failures_ = 0;
   LocalTimeConverter local_time_;
+  int year_limit_ = 1970;  // RFC 3164 year inference: see ingest/syslog_forms.h
+  int64_t year_limit_within_ = 0;
 };
 
 }  // namespace vigil::ingest

@@ -1,0 +1,86 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace vigil {
+namespace {
+
+using namespace std::string_literals;
+
+constexpr const char* kFffd = "\xEF\xBF\xBD";
+
+std::string json(std::string_view text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
+std::string sanitized(std::string_view text) {
+  std::string out;
+  append_sanitized_utf8(out, text);
+  return out;
+}
+
+TEST(JsonString, EscapesQuotesBackslashesAndWhitespace) {
+  EXPECT_EQ(json(""), R"("")");
+  EXPECT_EQ(json("plain text"), R"("plain text")");
+  EXPECT_EQ(json(R"(say "hi" \ bye)"), R"("say \"hi\" \\ bye")");
+  EXPECT_EQ(json("a\nb\rc\td"), R"("a\nb\rc\td")");
+}
+
+TEST(JsonString, OtherControlCharsBecomeUnicodeEscapes) {
+  EXPECT_EQ(json("\x01\x1f\x1b[0m"), R"("\u0001\u001f\u001b[0m")");
+  EXPECT_EQ(json("\b\f"), R"("\u0008\u000c")");
+  // DEL is not a control character for JSON.
+  EXPECT_EQ(json("\x7f"), "\"\x7f\"");
+}
+
+TEST(JsonString, NulBecomesReplacementCharacter) {
+  EXPECT_EQ(json("a\0b"s), "\"a"s + kFffd + "b\"");
+}
+
+TEST(JsonString, ValidUtf8PassesThrough) {
+  EXPECT_EQ(json("Grüße € 𝄞"), "\"Grüße € 𝄞\"");
+}
+
+TEST(JsonString, InvalidUtf8BecomesReplacementPerByte) {
+  EXPECT_EQ(json("a\xff"
+                 "b"),
+            "\"a"s + kFffd + "b\"");
+  // A lone continuation byte, a cut-off sequence at the end.
+  EXPECT_EQ(json("\x80"), "\""s + kFffd + "\"");
+  EXPECT_EQ(json("x\xE2\x82"), "\"x"s + kFffd + kFffd + "\"");
+  // Overlong "/" (C0 AF), a UTF-16 surrogate (ED A0 80), past U+10FFFF (F4 90 80 80).
+  EXPECT_EQ(json("\xC0\xAF"), "\""s + kFffd + kFffd + "\"");
+  EXPECT_EQ(json("\xED\xA0\x80"), "\""s + kFffd + kFffd + kFffd + "\"");
+  EXPECT_EQ(json("\xF4\x90\x80\x80"), "\""s + kFffd + kFffd + kFffd + kFffd + "\"");
+}
+
+TEST(JsonString, AppendsToExistingText) {
+  std::string out = "{\"m\":";
+  append_json_string(out, "x");
+  EXPECT_EQ(out, R"({"m":"x")");
+}
+
+TEST(SanitizedUtf8, ReplacesOnlyWhatIsInvalid) {
+  EXPECT_EQ(sanitized("ok \"quoted\"\n"), "ok \"quoted\"\n");
+  EXPECT_EQ(sanitized("a\0b"s), "a"s + kFffd + "b");
+  EXPECT_EQ(sanitized("caf\xE9!"), "caf"s + kFffd + "!");
+  EXPECT_EQ(sanitized("€"), "€");
+  EXPECT_EQ(sanitized("\xE2\x82"), std::string(kFffd) + kFffd);
+}
+
+TEST(CleanUtf8, TellsWhenNoCopyIsNeeded) {
+  EXPECT_TRUE(is_clean_utf8(""));
+  EXPECT_TRUE(is_clean_utf8("Failed password for root"));
+  EXPECT_TRUE(is_clean_utf8("Grüße 𝄞 \x1b"));
+  EXPECT_FALSE(is_clean_utf8("a\0b"s));
+  EXPECT_FALSE(is_clean_utf8("\xff"));
+  EXPECT_FALSE(is_clean_utf8("\xC3"));
+  EXPECT_FALSE(is_clean_utf8("\xED\xBF\xBF"));
+}
+
+}  // namespace
+}  // namespace vigil
