@@ -13,13 +13,20 @@ namespace vigil::rules {
 struct LoadResult {
   RuleSet rules;
   std::vector<Diagnostic> errors;
-  std::vector<Diagnostic> warnings;  // lint: a rule without examples, an unused capture type
+  // A directory without packs; lint (a rule without no_match examples) only when
+  // there are no errors, so that errors stand out.
+  std::vector<Diagnostic> warnings;
   bool ok() const { return errors.empty(); }
 };
 
 // Each path is a pack file or a directory whose *.yml / *.yaml files are loaded
 // in name order. Checks the YAML shape, required fields, duplicate ids across all
 // packs, and that every pattern compiles with RE2 and every typed capture exists.
+// Runs in two stages, each testable alone: read (YAML -> rules with locations),
+// then check (what needs more than one field, or more than one pack). All errors
+// are collected; a rule with any error is left out of `rules`. Hyperscan-specific
+// problems (a pattern that matches the empty string, one too large even as a
+// prefilter) are reported by Matcher::compile.
 LoadResult load_packs(const std::vector<std::string>& paths);
 
 }  // namespace vigil::rules

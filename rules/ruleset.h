@@ -1,6 +1,7 @@
 #pragma once
 // The rule model as loaded from packs: plain data, no engine types.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,7 @@ namespace vigil::rules {
 
 enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
 const char* to_string(Severity s);
+std::optional<Severity> parse_severity(std::string_view name);  // "info" ... "critical"
 
 // How a capture is checked and normalised before it leaves the matcher.
 enum class CaptureType {
@@ -22,6 +24,12 @@ enum class CaptureType {
   kDuration,  // "250ms", "1.5s", "2m", "1500" (ms): written as milliseconds
 };
 const char* to_string(CaptureType t);
+std::optional<CaptureType> parse_capture_type(std::string_view name);  // "string" ... "duration"
+
+// Syslog priority names as journalctl writes them: emerg alert crit err warning
+// notice info debug (0-7).
+std::optional<int> parse_priority(std::string_view name);
+const char* priority_name(int priority);  // "unknown" outside 0-7
 
 struct Location {
   std::string file;
@@ -53,15 +61,19 @@ struct Pattern {
 struct Example {
   std::string line;  // a full log line, parsed like any input line
   std::vector<std::pair<std::string, std::string>> captures;  // expected, after normalisation
+  // The context a text line cannot carry, so that source and unit selectors can be
+  // exercised: the source's file name (empty: "example") and the systemd unit.
+  std::string source;
+  std::string unit;
   Location where;
 };
 
 struct Rule {
-  std::string id;     // "ssh.failed_password"
+  std::string id;  // "ssh.failed_password"
   std::string title;
   Severity severity = Severity::kInfo;
   Selector select;
-  std::vector<Pattern> patterns;  // first that matches wins; one hit per rule per event
+  std::vector<Pattern> patterns;       // first that matches wins; one hit per rule per event
   std::vector<NamedCapture> captures;  // typed captures; others default to kString
   std::vector<std::string> tags;
   std::vector<Example> match_examples;

@@ -1,0 +1,389 @@
+#include "rules/pack_reader.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "rules/yaml_fields.h"
+
+namespace vigil::rules {
+namespace {
+
+constexpr std::string_view kPackKeys[] = {"pack", "rules"};
+constexpr std::string_view kRuleKeys[] = {"id",       "title",    "severity", "select",
+                                          "patterns", "captures", "tags",     "examples"};
+constexpr std::string_view kSelectKeys[] = {"program", "unit", "source", "priority",
+                                            "max_priority"};
+constexpr std::string_view kExamplesKeys[] = {"match", "no_match"};
+constexpr std::string_view kMatchExampleKeys[] = {"line", "captures", "source", "unit"};
+// Captures are not checked for no_match examples, so listing them would mislead.
+constexpr std::string_view kNoMatchExampleKeys[] = {"line", "source", "unit"};
+
+constexpr const char* kSeverities = "info, low, medium, high, critical";
+constexpr const char* kPriorities = "emerg, alert, crit, err, warning, notice, info, debug";
+constexpr const char* kCaptureTypes = "string, ip, user, int, duration";
+
+using Fields = std::map<std::string, Field>;
+using Keys = std::span<const std::string_view>;
+
+// A value the reader has already reported as broken reads as empty.
+template <typename T>
+T or_empty(std::optional<T> value) {
+  return value ? std::move(*value) : T{};
+}
+
+const Field* find(const Fields& fields, const std::string& key) {
+  const auto it = fields.find(key);
+  return it == fields.end() ? nullptr : &it->second;
+}
+
+bool valid_id(std::string_view id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  });
+}
+
+// Notes where a document's root node starts; an empty document has none.
+class RootMark final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> root;
+
+  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { note(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {
+    note(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
+                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {
+    note(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {
+    note(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& mark) {
+    if (!root) root = mark;
+  }
+};
+
+// Where a second document starts, if the text has one. yaml-cpp 0.7's LoadAll
+// can loop forever on malformed input (it keeps returning empty documents), so
+// the parser is asked for exactly two documents instead.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  RootMark first;
+  RootMark second;
+  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return std::nullopt;
+  return second.root;
+}
+
+class PackReader {
+ public:
+  PackReader(const std::string& file, std::vector<Diagnostic>& errors) : in_(file, errors) {}
+
+  std::vector<ReadRule> read(const YAML::Node& root);
+
+ private:
+  const Field* require(const Fields& fields, const std::string& key, const Location& where,
+                       const std::string& what, std::string_view hint);
+  std::optional<ReadRule> read_rule(const YAML::Node& node, const std::string& pack);
+  void read_identity(const Fields& fields, ReadRule& out);
+  void read_select(const Field& field, Selector& select);
+  void read_priorities(const Field& field, Selector& select);
+  void read_max_priority(const Field& field, Selector& select);
+  bool read_patterns(const Field& field, Rule& rule);
+  void read_captures(const Field& field, ReadRule& out);
+  bool read_examples(const Field& field, ReadRule& out);
+  bool read_example_list(const Field& field, bool match, ReadRule& out);
+  std::optional<Example> read_example(const YAML::Node& node, bool match,
+                                      std::vector<Location>& capture_where);
+
+  FieldReader in_;
+};
+
+std::vector<ReadRule> PackReader::read(const YAML::Node& root) {
+  if (!root.IsMap()) {
+    in_.error(in_.at(root), std::string("a rule pack must be a mapping with 'pack:' and 'rules:'; "
+                                        "the file holds ") +
+                                shape_name(root));
+    return {};
+  }
+  const Location top = in_.at(root);
+  const Fields fields = in_.fields(root, kPackKeys, "the pack");
+  std::string pack;
+  if (const Field* f = require(fields, "pack", top, "the pack", "pack: sshd")) {
+    pack = in_.string("pack", *f, "sshd").value_or("");
+  }
+  const Field* rules =
+      require(fields, "rules", top, "the pack", "rules: and a list of rules, each '- id: ...'");
+  if (rules == nullptr) return {};
+  if (!rules->value.IsSequence()) {
+    in_.error(in_.at(*rules),
+              std::string("'rules' must be a list of rules, each starting with '- id:'; got ") +
+                  shape_name(rules->value));
+    return {};
+  }
+  std::vector<ReadRule> out;
+  for (const YAML::Node& node : rules->value) {
+    if (auto rule = read_rule(node, pack)) out.push_back(std::move(*rule));
+  }
+  return out;
+}
+
+const Field* PackReader::require(const Fields& fields, const std::string& key,
+                                 const Location& where, const std::string& what,
+                                 std::string_view hint) {
+  if (const Field* f = find(fields, key)) return f;
+  in_.error(where,
+            what + " is missing required key '" + key + "'; add it, e.g. " + std::string(hint));
+  return nullptr;
+}
+
+std::optional<ReadRule> PackReader::read_rule(const YAML::Node& node, const std::string& pack) {
+  if (!node.IsMap()) {
+    in_.error(in_.at(node), std::string("each rule must be a mapping starting with '- id:'; got ") +
+                                shape_name(node));
+    return std::nullopt;
+  }
+  const size_t errors_before = in_.error_count();
+  ReadRule out;
+  Rule& rule = out.rule;
+  rule.pack = pack;
+  rule.where = in_.at(node);
+  const Fields fields = in_.fields(node, kRuleKeys, "a rule");
+  read_identity(fields, out);
+  if (const Field* f = find(fields, "select")) read_select(*f, rule.select);
+  const std::string what = rule.id.empty() ? "the rule" : "rule '" + rule.id + "'";
+  if (const Field* f = require(fields, "patterns", rule.where, what,
+                               R"(patterns: ['^Failed password for (?P<user>.*) from'])")) {
+    out.patterns_readable = read_patterns(*f, rule);
+  }
+  if (const Field* f = find(fields, "captures")) read_captures(*f, out);
+  if (const Field* f = find(fields, "tags")) {
+    for (LocatedString& tag : or_empty(in_.string_list("tags", *f, "[auth_failure, ssh]"))) {
+      rule.tags.push_back(std::move(tag.text));
+    }
+  }
+  if (const Field* f = find(fields, "examples")) out.examples_readable = read_examples(*f, out);
+  out.read_errors = in_.error_count() > errors_before;
+  return out;
+}
+
+void PackReader::read_identity(const Fields& fields, ReadRule& out) {
+  Rule& rule = out.rule;
+  const Location& where = rule.where;
+  if (const Field* f = require(fields, "id", where, "the rule", "id: ssh.failed_password")) {
+    if (auto id = in_.string("id", *f, "ssh.failed_password")) {
+      if (valid_id(*id)) {
+        rule.id = std::move(*id);
+        out.id_where = in_.at(*f);
+      } else {
+        in_.error(in_.at(*f), "rule id '" + *id +
+                                  "' is not valid; use only a-z, 0-9, '_', '.' and '-', "
+                                  "e.g. ssh.failed_password");
+      }
+    }
+  }
+  const std::string what = rule.id.empty() ? "the rule" : "rule '" + rule.id + "'";
+  if (const Field* f = require(fields, "title", where, what, "title: Failed password")) {
+    rule.title = in_.string("title", *f, "Failed password").value_or("");
+  }
+  if (const Field* f = require(fields, "severity", where, what, "severity: medium")) {
+    const auto name = in_.string("severity", *f, "medium");
+    if (!name) return;
+    if (const auto severity = parse_severity(*name)) {
+      rule.severity = *severity;
+    } else {
+      in_.error(in_.at(*f), "unknown severity '" + *name + "'; use one of: " + kSeverities);
+    }
+  }
+}
+
+void PackReader::read_select(const Field& field, Selector& select) {
+  if (!field.value.IsMap()) {
+    in_.error(in_.at(field), std::string("'select' must be a mapping, e.g. select: {program: "
+                                         "[sshd]}; got ") +
+                                 shape_name(field.value));
+    return;
+  }
+  const Fields fields = in_.fields(field.value, kSelectKeys, "'select'");
+  const auto list = [&](const char* key, const char* hint, std::vector<std::string>& to) {
+    const Field* f = find(fields, key);
+    if (f == nullptr) return;
+    for (LocatedString& s : or_empty(in_.string_list(key, *f, hint))) {
+      to.push_back(std::move(s.text));
+    }
+  };
+  list("program", "[sshd, sshd-session]", select.programs);
+  list("unit", "[ssh.service]", select.units);
+  list("source", R"(["auth.log*"])", select.sources);
+  if (const Field* f = find(fields, "priority")) read_priorities(*f, select);
+  if (const Field* f = find(fields, "max_priority")) read_max_priority(*f, select);
+}
+
+void PackReader::read_priorities(const Field& field, Selector& select) {
+  for (const LocatedString& name : or_empty(in_.string_list("priority", field, "[warning]"))) {
+    if (const auto p = parse_priority(name.text)) {
+      select.priorities.push_back(*p);
+    } else {
+      in_.error(name.where, "unknown priority '" + name.text + "'; use one of: " + kPriorities);
+    }
+  }
+}
+
+void PackReader::read_max_priority(const Field& field, Selector& select) {
+  const auto name = in_.string("max_priority", field, "err");
+  if (!name) return;
+  if (const auto p = parse_priority(*name)) {
+    select.max_priority = *p;
+  } else {
+    in_.error(in_.at(field), "unknown priority '" + *name + "'; use one of: " + kPriorities);
+  }
+}
+
+bool PackReader::read_patterns(const Field& field, Rule& rule) {
+  auto patterns = in_.string_list("patterns", field, R"(['^Failed password for (?P<user>.*)'])");
+  if (!patterns) return false;
+  if (patterns->empty()) {
+    in_.error(in_.at(field), "'patterns' is empty; give at least one regular expression");
+    return false;
+  }
+  for (LocatedString& p : *patterns) rule.patterns.push_back(Pattern{std::move(p.text), p.where});
+  return true;
+}
+
+void PackReader::read_captures(const Field& field, ReadRule& out) {
+  for (auto& [name, type_name] :
+       or_empty(in_.string_map("captures", field, "{user: user, ip: ip}"))) {
+    const auto type = parse_capture_type(type_name.text);
+    if (!type) {
+      in_.error(type_name.where, "unknown capture type '" + type_name.text + "' for '" + name.text +
+                                     "'; use one of: " + kCaptureTypes);
+      continue;
+    }
+    out.rule.captures.push_back(NamedCapture{std::move(name.text), *type});
+    out.capture_where.push_back(name.where);
+  }
+}
+
+bool PackReader::read_examples(const Field& field, ReadRule& out) {
+  if (!field.value.IsMap()) {
+    in_.error(in_.at(field), std::string("'examples' must be a mapping with 'match:' and "
+                                         "'no_match:' lists; got ") +
+                                 shape_name(field.value));
+    return false;
+  }
+  const Fields fields = in_.fields(field.value, kExamplesKeys, "'examples'");
+  bool ok = true;
+  if (const Field* f = find(fields, "match")) ok = read_example_list(*f, true, out) && ok;
+  if (const Field* f = find(fields, "no_match")) ok = read_example_list(*f, false, out) && ok;
+  return ok;
+}
+
+bool PackReader::read_example_list(const Field& field, bool match, ReadRule& out) {
+  const char* name = match ? "match" : "no_match";
+  if (!field.value.IsSequence()) {
+    in_.error(in_.at(field), std::string("'") + name +
+                                 "' must be a list of log lines (or of {line: ..., captures: "
+                                 "...}); got " +
+                                 shape_name(field.value));
+    return false;
+  }
+  bool ok = true;
+  for (const YAML::Node& node : field.value) {
+    if (node.IsNull()) {
+      in_.error(in_.at(field.key),
+                std::string("an empty item in '") + name + "'; write the log line after '- '");
+      ok = false;
+      continue;
+    }
+    std::vector<Location> capture_where;
+    auto example = read_example(node, match, capture_where);
+    if (!example) {
+      ok = false;
+    } else if (match) {
+      out.rule.match_examples.push_back(std::move(*example));
+      out.expected_capture_where.push_back(std::move(capture_where));
+    } else {
+      out.rule.no_match_examples.push_back(std::move(*example));
+    }
+  }
+  return ok;
+}
+
+std::optional<Example> PackReader::read_example(const YAML::Node& node, bool match,
+                                                std::vector<Location>& capture_where) {
+  Example example;
+  example.where = in_.at(node);
+  if (node.IsScalar()) {
+    example.line = node.Scalar();
+    return example;
+  }
+  if (!node.IsMap()) {
+    in_.error(example.where, "an example must be a log line or {line: ..., captures: ...}");
+    return std::nullopt;
+  }
+  const size_t errors_before = in_.error_count();
+  const Fields fields =
+      in_.fields(node, match ? Keys(kMatchExampleKeys) : Keys(kNoMatchExampleKeys),
+                 match ? "a match example" : "a no_match example");
+  const std::string hint = "line: 'Nov 28 06:25:14 web1 sshd[812]: Failed password ...'";
+  if (const Field* f = require(fields, "line", example.where, "the example", hint)) {
+    example.line = in_.string("line", *f, "a whole log line").value_or("");
+  }
+  if (const Field* f = find(fields, "source")) {
+    example.source = in_.string("source", *f, "auth.log").value_or("");
+  }
+  if (const Field* f = find(fields, "unit")) {
+    example.unit = in_.string("unit", *f, "ssh.service").value_or("");
+  }
+  if (const Field* f = find(fields, "captures")) {
+    for (auto& [name, value] :
+         or_empty(in_.string_map("captures", *f, "{user: root, ip: 203.0.113.7}"))) {
+      example.captures.emplace_back(std::move(name.text), std::move(value.text));
+      capture_where.push_back(name.where);
+    }
+  }
+  if (in_.error_count() > errors_before) return std::nullopt;
+  return example;
+}
+
+}  // namespace
+
+std::vector<ReadRule> read_pack(const std::string& file, const std::string& text,
+                                std::vector<Diagnostic>& errors) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+    if (const auto mark = second_document(text)) {
+      errors.push_back(Diagnostic{file, mark->line + 1, mark->column + 1,
+                                  "a pack file holds one YAML document; move this one to a file "
+                                  "of its own"});
+    }
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    const int col = e.mark.is_null() ? 0 : e.mark.column + 1;
+    errors.push_back(Diagnostic{file, line, col, "YAML syntax error: " + e.msg});
+    return {};
+  }
+  try {
+    return PackReader(file, errors).read(root);
+  } catch (const YAML::Exception& e) {
+    // The reader checks every node's type before converting it; this is a guard
+    // so that nothing from yaml-cpp escapes the loader.
+    errors.push_back(Diagnostic{file, 0, 0, std::string("cannot read pack: ") + e.what()});
+    return {};
+  }
+}
+
+}  // namespace vigil::rules
