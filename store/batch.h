@@ -38,15 +38,26 @@ struct BatchSource {
 
 class Batch {
  public:
+  // The largest text a batch holds (spans are 32-bit); commit well before it.
+  static constexpr size_t kMaxTextBytes = UINT32_MAX;
+
+  // Returns the index of the source with this key, adding it when it is new.
   uint32_t add_source(std::string key, std::string display);
   BatchSource& source(uint32_t index) { return sources_[index]; }
   const std::vector<BatchSource>& sources() const { return sources_; }
 
-  void add_hit(const HitView& hit);  // copies every string into the batch's arena
+  // Copies every string into the batch's arena. Throws std::out_of_range for an
+  // unknown source index, vigil::Error when the text would pass kMaxTextBytes;
+  // the batch is unchanged then.
+  void add_hit(const HitView& hit);
   size_t hit_count() const { return hits_.size(); }
-  HitView hit(size_t i) const;       // views into the batch; valid while it lives
+  // Views into the batch; valid until the next add_hit or clear.
+  HitView hit(size_t i) const;
+  // Bytes of hit text held: flush on this too, since one hit may carry a 1 MiB line.
+  size_t text_bytes() const { return arena_.size(); }
 
-  void clear();  // keeps sources (their positions and stats reset) and capacity
+  // Keeps sources (their positions and stats reset) and, up to a limit, capacity.
+  void clear();
 
  private:
   struct Span {
@@ -61,7 +72,7 @@ class Batch {
     int32_t pid;
     Span host, program, unit, rule, severity, message, captures;
   };
-  Span keep(std::string_view text);
+  Span keep(std::string_view text);  // the caller has checked the arena's limit
   std::string_view view(Span s) const { return {arena_.data() + s.begin, s.size}; }
 
   std::vector<BatchSource> sources_;

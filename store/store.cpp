@@ -1,1 +1,304 @@
-// placeholder: being written
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.h"
+#include "store/checkpointer.h"
+#include "store/schema.h"
+#include "store/sql.h"
+#include "store/statement.h"
+
+namespace vigil::store {
+namespace {
+
+// The database holds log lines with user names and addresses: owner-only. We
+// create the file ourselves because SQLite would use 0644 minus the umask; SQLite
+// then gives -wal and -shm the database file's mode, whatever the umask.
+// An existing file keeps the mode its owner gave it.
+void create_private_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return;
+    throw Error(path + ": cannot create database: " + std::strerror(errno));
+  }
+  const int rc = ::fchmod(fd, 0600);  // the umask may have cleared owner bits
+  const int saved_errno = errno;
+  ::close(fd);
+  if (rc != 0) {
+    throw Error(path + ": cannot make database owner-only: " + std::strerror(saved_errno));
+  }
+}
+
+DbHandle open_connection(const std::string& path) {
+  create_private_file(path);
+  sqlite3* raw = nullptr;
+  // NOMUTEX: a Store is used by one thread at a time, so SQLite's own locking is
+  // pure overhead.
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  DbHandle db(raw);
+  if (rc != SQLITE_OK) fail(db.get(), path, "cannot open database");
+  sqlite3_extended_result_codes(db.get(), 1);
+  // Readers (reports, the sqlite3 shell) may hold the lock briefly.
+  sqlite3_busy_timeout(db.get(), 5000);
+  return db;
+}
+
+bool changed(const BatchSource& s) {
+  return s.position || s.stats.lines != 0 || s.stats.bytes != 0 || s.stats.parse_failures != 0;
+}
+
+// Start of the UTC hour holding `ts_us`, also for times before 1970.
+int64_t hour_of(int64_t ts_us) {
+  constexpr int64_t kHourUs = int64_t{3600} * 1'000'000;
+  const int64_t rest = ts_us % kHourUs;
+  return ts_us - (rest < 0 ? rest + kHourUs : rest);
+}
+
+int64_t now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Lets the rule cache be searched with a string_view, without a temporary string.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+struct Store::Impl {
+  explicit Impl(const std::string& file);
+  ~Impl();
+
+  std::optional<SourceTotals> source(std::string_view key);
+  void commit(const Batch& batch);
+
+  std::string path;
+  DbHandle db;
+  int version;
+
+ private:
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
+
+  void write(const Batch& batch);
+  void save_sources(const Batch& batch);
+  int64_t save_source(const BatchSource& source, int64_t updated_us);
+  void save_hit(const HitView& hit);
+  void save_rule_hours();
+  int64_t rule_id(std::string_view name);  // interned: the rule table grows as rules fire
+  std::optional<int64_t> find_rule(std::string_view name);
+  int64_t add_rule(std::string_view name);
+  void abandon() noexcept;
+
+  // Declared after `db`, so they are finalized before the connection closes.
+  Statement begin_{db.get(), path, sql::kBegin, "begin transaction"};
+  Statement commit_{db.get(), path, sql::kCommit, "commit transaction"};
+  Statement rollback_{db.get(), path, sql::kRollback, "roll back transaction"};
+  Statement upsert_source_{db.get(), path, sql::kUpsertSource, "save source position"};
+  Statement select_source_{db.get(), path, sql::kSelectSource, "read source position"};
+  Statement select_rule_{db.get(), path, sql::kSelectRule, "read rule"};
+  Statement insert_rule_{db.get(), path, sql::kInsertRule, "add rule"};
+  Statement insert_hit_{db.get(), path, sql::kInsertHit, "insert hit"};
+  Statement add_rule_hour_{db.get(), path, sql::kAddRuleHour, "count hits per hour"};
+
+  Checkpointer checkpointer_{path};
+  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> rules_;
+  std::vector<std::string> rules_added_;  // in the open transaction: gone on rollback
+  std::vector<int64_t> source_ids_;       // batch source index -> source.id
+  std::vector<bool> hit_sources_;         // batch source index -> has hits in the batch
+  std::map<std::pair<int64_t, int64_t>, int64_t> rule_hours_;  // (hour, rule_id) -> hits
+};
+
+Store::Impl::Impl(const std::string& file)
+    : path(file), db(open_connection(path)), version(prepare_schema(db.get(), path)) {
+  // Replaces SQLite's automatic checkpoints on this connection.
+  sqlite3_wal_hook(db.get(), &Impl::on_wal_commit, this);
+}
+
+Store::Impl::~Impl() {
+  // Best effort: a failure only means the planner keeps older statistics.
+  sqlite3_exec(db.get(), sql::kOptimize, nullptr, nullptr, nullptr);
+  sqlite3_wal_hook(db.get(), nullptr, nullptr);
+}
+
+int Store::Impl::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+  static_cast<Impl*>(self)->checkpointer_.wal_grew(pages);
+  return SQLITE_OK;
+}
+
+std::optional<SourceTotals> Store::Impl::source(std::string_view key) {
+  Statement& s = select_source_;
+  Statement::Scope scope(s);
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  SourceTotals t;
+  t.position.dev = s.column_uint64(0);
+  t.position.ino = s.column_uint64(1);
+  t.position.offset = s.column_uint64(2);
+  t.position.line = s.column_uint64(3);
+  t.position.fingerprint_len = static_cast<uint32_t>(s.column_uint64(4));
+  t.position.fingerprint = s.column_uint64(5);
+  t.position.cursor = s.column_text(6);
+  t.stats.lines = s.column_uint64(7);
+  t.stats.bytes = s.column_uint64(8);
+  t.stats.parse_failures = s.column_uint64(9);
+  return t;
+}
+
+void Store::Impl::commit(const Batch& batch) {
+  checkpointer_.before_transaction();
+  begin_.run();
+  try {
+    write(batch);
+    commit_.run();
+  } catch (...) {
+    abandon();
+    throw;
+  }
+  rules_added_.clear();
+}
+
+void Store::Impl::write(const Batch& batch) {
+  save_sources(batch);
+  rule_hours_.clear();
+  for (size_t i = 0; i < batch.hit_count(); ++i) save_hit(batch.hit(i));
+  save_rule_hours();
+}
+
+// Rolls back whatever part of the batch was written, and forgets rule ids that
+// existed only inside the transaction, so a retry neither loses nor half-stores.
+void Store::Impl::abandon() noexcept {
+  // Some errors (disk full, I/O) have rolled back already.
+  if (sqlite3_get_autocommit(db.get()) == 0) {
+    rollback_.try_run();
+  }
+  for (const std::string& name : rules_added_) rules_.erase(name);
+  rules_added_.clear();
+}
+
+// A batch keeps every source it ever saw (a scan of many files adds one after
+// another); only those this batch advanced, counted or hit are written.
+void Store::Impl::save_sources(const Batch& batch) {
+  const int64_t updated_us = now_us();
+  const std::vector<BatchSource>& sources = batch.sources();
+  source_ids_.assign(sources.size(), 0);
+  hit_sources_.assign(sources.size(), false);
+  for (size_t i = 0; i < batch.hit_count(); ++i) hit_sources_[batch.hit(i).source] = true;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (hit_sources_[i] || changed(sources[i])) {
+      source_ids_[i] = save_source(sources[i], updated_us);
+    }
+  }
+}
+
+int64_t Store::Impl::save_source(const BatchSource& source, int64_t updated_us) {
+  Statement& s = upsert_source_;
+  Statement::Scope scope(s);
+  const SourcePosition none;
+  const SourcePosition& p = source.position ? *source.position : none;
+  s.bind(1, source.key);
+  s.bind(2, source.display);
+  s.bind(3, p.dev);
+  s.bind(4, p.ino);
+  s.bind(5, p.offset);
+  s.bind(6, p.line);
+  s.bind(7, int64_t{p.fingerprint_len});
+  s.bind(8, p.fingerprint);
+  s.bind(9, p.cursor);
+  s.bind(10, source.stats.lines);
+  s.bind(11, source.stats.bytes);
+  s.bind(12, source.stats.parse_failures);
+  s.bind(13, updated_us);
+  s.bind(14, int64_t{source.position.has_value()});
+  if (!s.step()) throw Error(path + ": save source position: no id returned");
+  return s.column_int64(0);
+}
+
+void Store::Impl::save_hit(const HitView& hit) {
+  const int64_t rule = rule_id(hit.rule);
+  Statement& s = insert_hit_;
+  s.bind(1, hit.ts_us);
+  s.bind(2, source_ids_[hit.source]);
+  s.bind(3, hit.line);
+  s.bind(4, hit.offset);
+  s.bind(5, rule);
+  s.bind(6, hit.severity);
+  s.bind_or_null(7, hit.host);
+  s.bind_or_null(8, hit.program);
+  if (hit.pid >= 0) {
+    s.bind(9, int64_t{hit.pid});
+  } else {
+    s.bind_null(9);
+  }
+  s.bind_or_null(10, hit.unit);
+  // Every row holds valid JSON, so json_extract over the whole table never fails.
+  s.bind(11, hit.captures_json.empty() ? std::string_view("{}") : hit.captures_json);
+  s.bind(12, hit.message);
+  s.run();
+  ++rule_hours_[{hour_of(hit.ts_us), rule}];
+}
+
+void Store::Impl::save_rule_hours() {
+  Statement& s = add_rule_hour_;
+  for (const auto& [key, hits] : rule_hours_) {
+    s.bind(1, key.first);
+    s.bind(2, key.second);
+    s.bind(3, hits);
+    s.run();
+  }
+}
+
+int64_t Store::Impl::rule_id(std::string_view name) {
+  if (auto it = rules_.find(name); it != rules_.end()) return it->second;
+  const std::optional<int64_t> found = find_rule(name);
+  const int64_t id = found ? *found : add_rule(name);
+  rules_.emplace(name, id);
+  return id;
+}
+
+std::optional<int64_t> Store::Impl::find_rule(std::string_view name) {
+  Statement::Scope scope(select_rule_);
+  select_rule_.bind(1, name);
+  if (!select_rule_.step()) return std::nullopt;
+  return select_rule_.column_int64(0);
+}
+
+int64_t Store::Impl::add_rule(std::string_view name) {
+  insert_rule_.bind(1, name);
+  insert_rule_.run();
+  rules_added_.emplace_back(name);
+  return sqlite3_last_insert_rowid(db.get());
+}
+
+std::unique_ptr<Store> Store::open(const std::string& path) {
+  return std::unique_ptr<Store>(new Store(std::make_unique<Impl>(path)));
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+std::optional<SourceTotals> Store::source(std::string_view key) {
+  return impl_->source(key);
+}
+void Store::commit(const Batch& batch) {
+  impl_->commit(batch);
+}
+int Store::schema_version() const {
+  return impl_->version;
+}
+sqlite3* Store::handle() {
+  return impl_->db.get();
+}
+
+}  // namespace vigil::store

@@ -1,6 +1,7 @@
 #pragma once
 // vigil's SQLite database: schema, migrations, checkpoints and hits.
-// One Store is one connection, used by one thread at a time.
+// One Store is one writing connection, used by one thread at a time. Inside, a
+// thread of its own with a second connection copies the WAL into the file.
 
 #include <cstdint>
 #include <memory>

@@ -1,0 +1,161 @@
+#pragma once
+// Every SQL text the store runs, in one place (private to store/). Statements
+// take numbered parameters; the C++ that binds them names the same numbers.
+
+#include <array>
+#include <cstdint>
+
+namespace vigil::store::sql {
+
+// Marks the file as vigil's ("VIGL"), so that a --db pointing at another
+// program's database is refused instead of having our tables added to it.
+inline constexpr int32_t kApplicationId = 0x5649474C;
+
+// Connection settings. WAL lets reports read while the writer commits;
+// NORMAL is durable across application crashes, and a power cut can lose only
+// the last commits, never corrupt the file: the positions go back with the hits,
+// so those lines are read again.
+// journal_size_limit: a WAL that grew past Checkpointer::kMaxPages (a reader
+// held an old snapshot) shrinks back to 64 MiB.
+inline constexpr const char* kPragmas =
+    "PRAGMA synchronous = NORMAL;"
+    "PRAGMA foreign_keys = ON;"
+    "PRAGMA journal_size_limit = 67108864;";
+// 16 KiB pages: fewer and larger writes (measured: commits ~12% faster than with
+// 4 KiB). Takes effect only in a new file, so it runs before WAL mode is set.
+inline constexpr const char* kPageSize = "PRAGMA page_size = 16384";
+inline constexpr const char* kJournalModeWal = "PRAGMA journal_mode = WAL";
+inline constexpr const char* kUserVersion = "PRAGMA user_version";
+inline constexpr const char* kApplicationIdQuery = "PRAGMA application_id";
+inline constexpr const char* kHasTables = "SELECT count(*) FROM sqlite_schema";
+
+// Schema v1. Design notes:
+// - hit_row holds hits; the view `hits` is the stable interface (DESIGN.md),
+//   joining in the source key and the rule name.
+// - Rules are interned: a hit row carries an integer, and "hits of rule R in
+//   [t0, t1)" is a range scan of hit_row_rule_ts.
+// - Both indexes also carry the ids the view joins on, so time-range counts
+//   through `hits` read the index alone, never the wide rows (measured with 10M
+//   hits: 1.6 GiB of table, 0.22 GiB per index).
+// - rule_hour counts hits per rule and hour as they commit, so a daily report's
+//   "how many" reads a few hundred rows instead of scanning millions.
+// - Unknown host/program/unit/pid are NULL, so SQL's "unknown" semantics apply.
+// - Unsigned 64-bit values (dev, ino, fingerprint) are stored as their signed
+//   two's complement bit pattern; the store converts back exactly.
+// - No UNIQUE(source_id, offset, rule_id): after rotation a path starts again at
+//   offset 0 under the same source, so the constraint would reject real hits.
+//   Exactly-once comes from committing positions with the hits instead.
+inline constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE source(
+  id INTEGER PRIMARY KEY,
+  key TEXT UNIQUE NOT NULL,
+  display TEXT NOT NULL,
+  dev INTEGER NOT NULL DEFAULT 0,
+  ino INTEGER NOT NULL DEFAULT 0,
+  offset INTEGER NOT NULL DEFAULT 0,
+  line INTEGER NOT NULL DEFAULT 0,
+  fingerprint_len INTEGER NOT NULL DEFAULT 0,
+  fingerprint INTEGER NOT NULL DEFAULT 0,
+  cursor TEXT NOT NULL DEFAULT '',
+  lines INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  parse_failures INTEGER NOT NULL DEFAULT 0,
+  updated_us INTEGER NOT NULL
+);
+CREATE TABLE rule(
+  id INTEGER PRIMARY KEY,
+  name TEXT UNIQUE NOT NULL
+);
+CREATE TABLE hit_row(
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  source_id INTEGER NOT NULL REFERENCES source(id),
+  line INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  rule_id INTEGER NOT NULL REFERENCES rule(id),
+  severity TEXT NOT NULL,
+  host TEXT,
+  program TEXT,
+  pid INTEGER,
+  unit TEXT,
+  captures TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX hit_row_ts ON hit_row(ts, rule_id, source_id);
+CREATE INDEX hit_row_rule_ts ON hit_row(rule_id, ts, source_id);
+CREATE TABLE rule_hour(
+  hour INTEGER NOT NULL,
+  rule_id INTEGER NOT NULL REFERENCES rule(id),
+  hits INTEGER NOT NULL,
+  PRIMARY KEY(hour, rule_id)
+) WITHOUT ROWID;
+CREATE VIEW hits(id, ts, host, source, line, program, pid, unit, rule, severity, message,
+                 captures) AS
+  SELECT h.id, h.ts, h.host, s.key, h.line, h.program, h.pid, h.unit, r.name, h.severity,
+         h.message, h.captures
+  FROM hit_row AS h
+  JOIN source AS s ON s.id = h.source_id
+  JOIN rule AS r ON r.id = h.rule_id;
+)sql";
+
+// Forward migrations: kMigrations[i] takes user_version i to i + 1, so schema
+// v2 is one more entry. Each runs in the same transaction as its version bump.
+inline constexpr std::array kMigrations = {kSchemaV1};
+inline constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
+
+inline constexpr const char* kBegin = "BEGIN IMMEDIATE";
+inline constexpr const char* kCommit = "COMMIT";
+inline constexpr const char* kRollback = "ROLLBACK";
+
+// Positions are replaced only when the batch carries one (?14 = 1); stats add up.
+// ?1 key, ?2 display, ?3 dev, ?4 ino, ?5 offset, ?6 line, ?7 fingerprint_len,
+// ?8 fingerprint, ?9 cursor, ?10 lines, ?11 bytes, ?12 parse_failures,
+// ?13 updated_us, ?14 has_position.
+inline constexpr const char* kUpsertSource = R"sql(
+INSERT INTO source(key, display, dev, ino, offset, line, fingerprint_len, fingerprint, cursor,
+                   lines, bytes, parse_failures, updated_us)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+ON CONFLICT(key) DO UPDATE SET
+  display = excluded.display,
+  dev = iif(?14, excluded.dev, dev),
+  ino = iif(?14, excluded.ino, ino),
+  offset = iif(?14, excluded.offset, offset),
+  line = iif(?14, excluded.line, line),
+  fingerprint_len = iif(?14, excluded.fingerprint_len, fingerprint_len),
+  fingerprint = iif(?14, excluded.fingerprint, fingerprint),
+  cursor = iif(?14, excluded.cursor, cursor),
+  lines = lines + excluded.lines,
+  bytes = bytes + excluded.bytes,
+  parse_failures = parse_failures + excluded.parse_failures,
+  updated_us = excluded.updated_us
+RETURNING id
+)sql";
+
+// Columns 0..9 as listed; ?1 key.
+inline constexpr const char* kSelectSource = R"sql(
+SELECT dev, ino, offset, line, fingerprint_len, fingerprint, cursor, lines, bytes,
+       parse_failures
+FROM source WHERE key = ?1
+)sql";
+
+inline constexpr const char* kSelectRule = "SELECT id FROM rule WHERE name = ?1";
+inline constexpr const char* kInsertRule = "INSERT INTO rule(name) VALUES(?1)";
+
+// ?1 ts, ?2 source_id, ?3 line, ?4 offset, ?5 rule_id, ?6 severity, ?7 host,
+// ?8 program, ?9 pid, ?10 unit, ?11 captures, ?12 message.
+inline constexpr const char* kInsertHit = R"sql(
+INSERT INTO hit_row(ts, source_id, line, offset, rule_id, severity, host, program, pid, unit,
+                    captures, message)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+)sql";
+
+// ?1 hour (µs UTC of its start), ?2 rule_id, ?3 hits to add.
+inline constexpr const char* kAddRuleHour = R"sql(
+INSERT INTO rule_hour(hour, rule_id, hits) VALUES(?1, ?2, ?3)
+ON CONFLICT(hour, rule_id) DO UPDATE SET hits = hits + excluded.hits
+)sql";
+
+// Lets the query planner learn from this connection's queries at close.
+inline constexpr const char* kOptimize = "PRAGMA optimize";
+
+}  // namespace vigil::store::sql
