@@ -1,0 +1,101 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
+#include "app/commands.h"
+#include "app/rule_loading.h"
+#include "app/scan_pipeline.h"
+#include "core/error.h"
+
+namespace vigil::app {
+namespace {
+
+std::string describe_start(const FileSummary& file) {
+  switch (file.resumed) {
+    case ingest::ResumeFrom::kSaved:
+      return fmt::format("resumed at line {}", file.first_line);
+    case ingest::ResumeFrom::kStart:
+      return "from the start";
+    default:
+      return fmt::format("{} since the last scan: read from the start",
+                         ingest::to_string(file.resumed));
+  }
+}
+
+void print_file(std::FILE* out, const FileSummary& file) {
+  if (!file.error.empty()) {
+    fmt::print(out, "  {}: error: {}\n", file.display, file.error);
+    return;
+  }
+  fmt::print(out, "  {}: {} lines, {} hits, {}\n", file.display, file.lines, file.hits,
+             describe_start(file));
+  if (file.parse_failures > 0) {
+    fmt::print(out, "    {} lines did not parse (first at line {}); kept as best-effort events\n",
+               file.parse_failures, file.first_failure_line);
+  }
+  if (file.truncated_lines > 0) {
+    fmt::print(out, "    {} lines longer than 1 MiB were cut; their first MiB was scanned\n",
+               file.truncated_lines);
+  }
+}
+
+void print_rule_counts(std::FILE* out, const ScanSummary& summary, const rules::Matcher& matcher) {
+  std::vector<size_t> order(summary.hits_per_rule.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return summary.hits_per_rule[a] > summary.hits_per_rule[b];
+  });
+  for (size_t i : order) {
+    if (summary.hits_per_rule[i] == 0) break;
+    const rules::Rule& rule = matcher.rules().rules[i];
+    fmt::print(out, "  {:>8}  {:<32} {}\n", summary.hits_per_rule[i], rule.id,
+               rules::to_string(rule.severity));
+  }
+}
+
+void print_summary(std::FILE* out, const ScanSummary& summary, const rules::Matcher& matcher) {
+  uint64_t lines = 0;
+  uint64_t bytes = 0;
+  for (const FileSummary& f : summary.files) {
+    lines += f.lines;
+    bytes += f.bytes;
+  }
+  const double seconds = std::max(summary.seconds, 1e-6);
+  fmt::print(out,
+             "vigil scan: {} files, {} lines, {} hits in {:.3f} s ({:.0f} lines/s, {:.1f} MB/s)\n",
+             summary.files.size(), lines, summary.hits, summary.seconds, lines / seconds,
+             bytes / seconds / 1e6);
+  for (const FileSummary& f : summary.files) print_file(out, f);
+  if (summary.hits > 0) {
+    fmt::print(out, "hits by rule:\n");
+    print_rule_counts(out, summary, matcher);
+  }
+}
+
+}  // namespace
+
+int run_scan_command(const ScanCommand& command) {
+  const auto rule_paths = command.rule_paths.empty() ? default_rule_paths() : command.rule_paths;
+  auto matcher = load_rules(rule_paths, /*print_warnings=*/false);
+  if (!matcher) return kExitUsage;
+
+  ScanOptions options;
+  options.files = command.files;
+  options.db_path = command.db_path;
+  options.json_out = command.json ? stdout : nullptr;
+  options.format = command.format;
+  try {
+    const ScanSummary summary = run_scan(options, *matcher);
+    std::fflush(stdout);
+    // With --json, stdout carries only JSON lines; the summary goes to stderr.
+    print_summary(command.json ? stderr : stdout, summary, *matcher);
+    return summary.ok() ? kExitOk : kExitFailure;
+  } catch (const Error& e) {
+    fmt::print(stderr, "vigil scan: {}\n", e.what());
+    return kExitFailure;
+  }
+}
+
+}  // namespace vigil::app

@@ -1,0 +1,49 @@
+#pragma once
+// `vigil scan`'s engine: files -> parser -> matcher -> batches -> store / JSON.
+// The calling thread reads, parses and matches; one writer thread owns the
+// database connection and the JSON output, so the two cores split the work.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "ingest/line_reader.h"
+#include "ingest/parser.h"
+#include "rules/matcher.h"
+
+namespace vigil::app {
+
+struct ScanOptions {
+  std::vector<std::string> files;
+  std::string db_path;            // empty: hits are not stored
+  std::FILE* json_out = nullptr;  // non-null: one JSON line per hit
+  ingest::Format format = ingest::Format::kAuto;
+};
+
+struct FileSummary {
+  std::string display;
+  std::string error;  // non-empty: the file could not be read
+  ingest::ResumeFrom resumed = ingest::ResumeFrom::kStart;
+  uint64_t first_line = 1;  // where this scan started
+  uint64_t lines = 0;
+  uint64_t bytes = 0;
+  uint64_t parse_failures = 0;
+  uint64_t first_failure_line = 0;  // 0: none
+  uint64_t truncated_lines = 0;
+  uint64_t hits = 0;
+};
+
+struct ScanSummary {
+  std::vector<FileSummary> files;
+  std::vector<uint64_t> hits_per_rule;  // indexed like matcher.rules().rules
+  uint64_t hits = 0;
+  double seconds = 0;
+  bool ok() const;  // every file was read
+};
+
+// Throws vigil::Error when the database cannot be opened or written; a file that
+// cannot be read is reported in its FileSummary and the others are still scanned.
+ScanSummary run_scan(const ScanOptions& options, const rules::Matcher& matcher);
+
+}  // namespace vigil::app
