@@ -144,6 +144,22 @@ HsBuild build_hs_database(std::span<const HsPattern> patterns, std::vector<Diagn
   return build;
 }
 
+HsDatabase build_hs_subset(std::span<const HsPattern> patterns, std::span<const unsigned> ids,
+                           HsBuild& build) {
+  std::vector<Candidate> candidates;
+  for (const unsigned id : ids) candidates.push_back(Candidate{id, build.prefiltered[id]});
+  int failed = -1;
+  std::string message;
+  HsDatabase db = compile_multi(patterns, candidates, failed, message);
+  // The same expressions with the same flags compiled as part of the full set.
+  if (!db) throw Error("Hyperscan cannot compile a subset of an accepted rule set: " + message);
+  hs_scratch_t* scratch = build.scratch.release();
+  const hs_error_t rc = hs_alloc_scratch(db.get(), &scratch);
+  build.scratch.reset(scratch);
+  if (rc != HS_SUCCESS) throw Error("Hyperscan cannot allocate scratch space");
+  return db;
+}
+
 HsScratch clone_scratch(const hs_scratch_t* prototype) {
   hs_scratch_t* clone = nullptr;
   if (prototype == nullptr) return nullptr;

@@ -41,6 +41,12 @@ struct HsBuild {
 // location, and no database is built.
 HsBuild build_hs_database(std::span<const HsPattern> patterns, std::vector<Diagnostic>& errors);
 
+// Compiles the patterns `ids` (a subset of those `build` accepted) with the
+// flags `build` chose for them; their Hyperscan ids stay their indexes in
+// `patterns`. `build.scratch` is grown to serve the new database as well.
+HsDatabase build_hs_subset(std::span<const HsPattern> patterns, std::span<const unsigned> ids,
+                           HsBuild& build);
+
 // A scratch of its own for one thread, cloned from the prototype.
 HsScratch clone_scratch(const hs_scratch_t* prototype);
 

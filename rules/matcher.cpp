@@ -8,6 +8,7 @@
 
 #include "rules/capture_types.h"
 #include "rules/hs_database.h"
+#include "rules/program_router.h"
 #include "rules/regex.h"
 
 namespace vigil::rules {
@@ -61,6 +62,7 @@ struct Matcher::Impl {
   RuleSet rules;
   std::vector<CompiledPattern> patterns;  // rule by rule, each rule's in order: id = index
   HsBuild hs;
+  ProgramRouter router;  // one database per selected program; `hs.db` only validates
   size_t max_submatches = 0;
   size_t max_groups = 0;
 
@@ -115,8 +117,15 @@ std::unique_ptr<Matcher> Matcher::compile(RuleSet rules, std::vector<Diagnostic>
   impl->rules = std::move(rules);
   const size_t errors_before = errors.size();
   impl->compile_re2(errors);
-  impl->hs = build_hs_database(impl->hs_patterns(), errors);
+  const std::vector<HsPattern> hs_patterns = impl->hs_patterns();
+  impl->hs = build_hs_database(hs_patterns, errors);
   if (errors.size() != errors_before) return nullptr;
+  if (impl->hs.db) {
+    std::vector<size_t> pattern_rule;
+    for (const CompiledPattern& p : impl->patterns) pattern_rule.push_back(p.rule);
+    impl->router = ProgramRouter(impl->rules, hs_patterns, pattern_rule, impl->hs);
+    impl->hs.db.reset();  // the routed databases replace it
+  }
   return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
 }
 
@@ -191,9 +200,10 @@ bool Matcher::Context::State::confirm_first(std::span<const unsigned> ids,
 
 size_t Matcher::match(const Event& event, Context& ctx, HitSink& sink) const {
   const Impl& m = *impl_;
-  if (!m.hs.db) return 0;  // no patterns at all
+  const hs_database_t* db = m.router.database_for(event.program);
+  if (db == nullptr) return 0;  // no rule can fire on this program
   Context::State& st = *ctx.state_;
-  st.scan(m.hs.db.get(), event.message);
+  st.scan(db, event.message);
   size_t hits = 0;
   for (size_t i = 0, end = 0; i < st.fired.size(); i = end) {
     const size_t rule = m.patterns[st.fired[i]].rule;

@@ -1,0 +1,53 @@
+#include "rules/program_router.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace vigil::rules {
+namespace {
+
+// Pattern ids that can fire on `program` ("" for programs no rule names): the
+// rules that name it plus the rules that select no program at all.
+std::vector<unsigned> patterns_for(const RuleSet& rules, std::span<const size_t> pattern_rule,
+                                   const std::string* program) {
+  std::vector<unsigned> ids;
+  for (unsigned id = 0; id < pattern_rule.size(); ++id) {
+    const std::vector<std::string>& programs = rules.rules[pattern_rule[id]].select.programs;
+    const bool any = programs.empty();
+    const bool named = program != nullptr &&
+                       std::find(programs.begin(), programs.end(), *program) != programs.end();
+    if (any || named) ids.push_back(id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+ProgramRouter::ProgramRouter(const RuleSet& rules, std::span<const HsPattern> patterns,
+                             std::span<const size_t> pattern_rule, HsBuild& build) {
+  std::set<std::string> programs;
+  for (const Rule& rule : rules.rules) programs.insert(rule.select.programs.begin(),
+                                                       rule.select.programs.end());
+  // Programs with the same pattern set (sshd, sshd-session, sshd-auth) share a database.
+  std::map<std::vector<unsigned>, size_t> by_set;
+  auto database_of = [&](const std::vector<unsigned>& ids) {
+    auto [it, added] = by_set.try_emplace(ids, databases_.size());
+    if (added) databases_.push_back(build_hs_subset(patterns, ids, build));
+    return it->second;
+  };
+  const std::vector<unsigned> any = patterns_for(rules, pattern_rule, nullptr);
+  if (!any.empty()) any_program_ = databases_[database_of(any)].get();
+  for (const std::string& program : programs) {
+    routes_.push_back(Route{program, database_of(patterns_for(rules, pattern_rule, &program))});
+  }
+}
+
+const hs_database_t* ProgramRouter::database_for(std::string_view program) const {
+  for (const Route& route : routes_) {
+    if (route.program == program) return databases_[route.database].get();
+  }
+  return any_program_;
+}
+
+}  // namespace vigil::rules

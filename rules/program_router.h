@@ -1,0 +1,38 @@
+#pragma once
+// Splits a rule set's patterns by the program their rules select, so that a line
+// is scanned only against the patterns that could fire on its program: a CRON
+// line never pays for the sshd patterns. Private to rules/.
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/hs_database.h"
+#include "rules/ruleset.h"
+
+namespace vigil::rules {
+
+class ProgramRouter {
+ public:
+  ProgramRouter() = default;
+
+  // `pattern_rule[i]` is the rule of pattern i; `build` is the accepted full set,
+  // whose scratch grows to serve every database built here.
+  ProgramRouter(const RuleSet& rules, std::span<const HsPattern> patterns,
+                std::span<const size_t> pattern_rule, HsBuild& build);
+
+  // The database for events of `program`; null when no rule can fire on it.
+  const hs_database_t* database_for(std::string_view program) const;
+
+ private:
+  struct Route {
+    std::string program;
+    size_t database = 0;
+  };
+  std::vector<HsDatabase> databases_;
+  std::vector<Route> routes_;  // programs some rule selects
+  const hs_database_t* any_program_ = nullptr;  // rules that select no program
+};
+
+}  // namespace vigil::rules
