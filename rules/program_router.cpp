@@ -27,8 +27,8 @@ std::vector<unsigned> patterns_for(const RuleSet& rules, std::span<const size_t>
 ProgramRouter::ProgramRouter(const RuleSet& rules, std::span<const HsPattern> patterns,
                              std::span<const size_t> pattern_rule, HsBuild& build) {
   std::set<std::string> programs;
-  for (const Rule& rule : rules.rules) programs.insert(rule.select.programs.begin(),
-                                                       rule.select.programs.end());
+  for (const Rule& rule : rules.rules)
+    programs.insert(rule.select.programs.begin(), rule.select.programs.end());
   // Programs with the same pattern set (sshd, sshd-session, sshd-auth) share a database.
   std::map<std::vector<unsigned>, size_t> by_set;
   auto database_of = [&](const std::vector<unsigned>& ids) {

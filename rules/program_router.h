@@ -31,7 +31,7 @@ class ProgramRouter {
     size_t database = 0;
   };
   std::vector<HsDatabase> databases_;
-  std::vector<Route> routes_;  // programs some rule selects
+  std::vector<Route> routes_;                   // programs some rule selects
   const hs_database_t* any_program_ = nullptr;  // rules that select no program
 };
 
