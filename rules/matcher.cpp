@@ -62,7 +62,7 @@ struct Matcher::Impl {
   RuleSet rules;
   std::vector<CompiledPattern> patterns;  // rule by rule, each rule's in order: id = index
   HsBuild hs;
-  ProgramRouter router;  // one database per selected program; `hs.db` only validates
+  ProgramRouter router;  // databases per selected program; `hs.db` only validates
   size_t max_submatches = 0;
   size_t max_groups = 0;
 
@@ -172,11 +172,11 @@ bool Matcher::Context::State::capture(const CompiledPattern& p, std::string_view
   return true;
 }
 
-// One Hyperscan pass over the message leaves the fired pattern ids in `fired`.
-// Ids run rule by rule in pattern order, so sorting them gives rule order, and
-// each rule's fired patterns in the order the pack lists them.
+// One Hyperscan pass over the message adds the fired pattern ids to `fired`.
+// Ids run rule by rule in pattern order, so sorting them (match() does, after
+// its passes) gives rule order, and each rule's patterns in pack order.
 void Matcher::Context::State::scan(const hs_database_t* db, std::string_view text) {
-  fired.clear();
+  if (db == nullptr) return;
   // Lines are capped far below 4 GiB by the reader; the clamp only keeps the cast honest.
   const auto length = static_cast<unsigned>(std::min<size_t>(text.size(), UINT_MAX));
   const hs_error_t rc = hs_scan(db, text.data() != nullptr ? text.data() : "", length, 0,
@@ -185,7 +185,6 @@ void Matcher::Context::State::scan(const hs_database_t* db, std::string_view tex
     throw Error("Hyperscan scan failed (error " + std::to_string(rc) +
                 "); each thread needs its own Matcher::Context");
   }
-  std::sort(fired.begin(), fired.end());
 }
 
 // A pattern Hyperscan did not report cannot match (its database is exact or a
@@ -200,10 +199,11 @@ bool Matcher::Context::State::confirm_first(std::span<const unsigned> ids,
 
 size_t Matcher::match(const Event& event, Context& ctx, HitSink& sink) const {
   const Impl& m = *impl_;
-  const hs_database_t* db = m.router.database_for(event.program);
-  if (db == nullptr) return 0;  // no rule can fire on this program
   Context::State& st = *ctx.state_;
-  st.scan(db, event.message);
+  st.fired.clear();
+  st.scan(m.router.database_for(event.program), event.message);
+  st.scan(m.router.any_program(), event.message);
+  std::sort(st.fired.begin(), st.fired.end());
   size_t hits = 0;
   for (size_t i = 0, end = 0; i < st.fired.size(); i = end) {
     const size_t rule = m.patterns[st.fired[i]].rule;

@@ -7,17 +7,16 @@
 namespace vigil::rules {
 namespace {
 
-// Pattern ids that can fire on `program` ("" for programs no rule names): the
-// rules that name it plus the rules that select no program at all.
+// Pattern ids of the rules that name `program`, or (null) that name no program.
 std::vector<unsigned> patterns_for(const RuleSet& rules, std::span<const size_t> pattern_rule,
                                    const std::string* program) {
   std::vector<unsigned> ids;
   for (unsigned id = 0; id < pattern_rule.size(); ++id) {
     const std::vector<std::string>& programs = rules.rules[pattern_rule[id]].select.programs;
-    const bool any = programs.empty();
-    const bool named = program != nullptr &&
-                       std::find(programs.begin(), programs.end(), *program) != programs.end();
-    if (any || named) ids.push_back(id);
+    const bool selected = program == nullptr ? programs.empty()
+                                             : std::find(programs.begin(), programs.end(),
+                                                         *program) != programs.end();
+    if (selected) ids.push_back(id);
   }
   return ids;
 }
@@ -47,7 +46,7 @@ const hs_database_t* ProgramRouter::database_for(std::string_view program) const
   for (const Route& route : routes_) {
     if (route.program == program) return databases_[route.database].get();
   }
-  return any_program_;
+  return nullptr;
 }
 
 }  // namespace vigil::rules

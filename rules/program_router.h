@@ -1,7 +1,9 @@
 #pragma once
 // Splits a rule set's patterns by the program their rules select, so that a line
 // is scanned only against the patterns that could fire on its program: a CRON
-// line never pays for the sshd patterns. Private to rules/.
+// line never pays for the sshd patterns. Rules that select no program live in a
+// database of their own, scanned for every line, so no pattern is compiled into
+// more than the databases of the programs it names. Private to rules/.
 
 #include <span>
 #include <string>
@@ -22,8 +24,10 @@ class ProgramRouter {
   ProgramRouter(const RuleSet& rules, std::span<const HsPattern> patterns,
                 std::span<const size_t> pattern_rule, HsBuild& build);
 
-  // The database for events of `program`; null when no rule can fire on it.
+  // The database of the rules that name `program`; null when none does.
   const hs_database_t* database_for(std::string_view program) const;
+  // The database of the rules that select no program; null when there are none.
+  const hs_database_t* any_program() const { return any_program_; }
 
  private:
   struct Route {
