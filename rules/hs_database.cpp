@@ -122,41 +122,40 @@ HsDatabase compile_all(std::span<const HsPattern> patterns, std::vector<Candidat
 
 }  // namespace
 
-HsBuild build_hs_database(std::span<const HsPattern> patterns, std::vector<Diagnostic>& errors) {
+HsBuild analyse_hs_patterns(std::span<const HsPattern> patterns, std::vector<Diagnostic>& errors) {
   HsBuild build;
+  build.accepted.assign(patterns.size(), false);
   build.prefiltered.assign(patterns.size(), false);
-  const size_t errors_before = errors.size();
-  std::vector<Candidate> candidates;
   for (unsigned id = 0; id < patterns.size(); ++id) {
     const Analysis a = analyse(patterns[id], errors);
-    if (a.ok) candidates.push_back(Candidate{id, a.prefilter});
+    build.accepted[id] = a.ok;
+    build.prefiltered[id] = a.prefilter;
   }
-  HsDatabase db = compile_all(patterns, candidates, errors);
-  if (!db || errors.size() != errors_before) return build;
-  for (const Candidate& c : candidates) build.prefiltered[c.id] = c.prefilter;
-  hs_scratch_t* raw_scratch = nullptr;
-  if (hs_alloc_scratch(db.get(), &raw_scratch) != HS_SUCCESS) {
-    errors.push_back(Diagnostic{"(rule set)", 0, 0, "Hyperscan cannot allocate scratch space"});
-    return build;
-  }
-  build.scratch.reset(raw_scratch);
-  build.db = std::move(db);
   return build;
 }
 
 HsDatabase build_hs_subset(std::span<const HsPattern> patterns, std::span<const unsigned> ids,
-                           HsBuild& build) {
+                           HsBuild& build, std::vector<Diagnostic>& errors) {
   std::vector<Candidate> candidates;
-  for (const unsigned id : ids) candidates.push_back(Candidate{id, build.prefiltered[id]});
-  int failed = -1;
-  std::string message;
-  HsDatabase db = compile_multi(patterns, candidates, failed, message);
-  // The same expressions with the same flags compiled as part of the full set.
-  if (!db) throw Error("Hyperscan cannot compile a subset of an accepted rule set: " + message);
+  for (const unsigned id : ids) {
+    if (build.accepted[id]) candidates.push_back(Candidate{id, build.prefiltered[id]});
+  }
+  HsDatabase db = compile_all(patterns, candidates, errors);
+  // A pattern dropped here (with its error) is left out of later subsets too,
+  // so that its error is reported once.
+  for (const unsigned id : ids) build.accepted[id] = false;
+  for (const Candidate& c : candidates) {
+    build.accepted[c.id] = db != nullptr;
+    build.prefiltered[c.id] = c.prefilter;
+  }
+  if (!db) return nullptr;
   hs_scratch_t* scratch = build.scratch.release();
   const hs_error_t rc = hs_alloc_scratch(db.get(), &scratch);
   build.scratch.reset(scratch);
-  if (rc != HS_SUCCESS) throw Error("Hyperscan cannot allocate scratch space");
+  if (rc != HS_SUCCESS) {
+    errors.push_back(Diagnostic{"(rule set)", 0, 0, "Hyperscan cannot allocate scratch space"});
+    return nullptr;
+  }
   return db;
 }
 

@@ -29,23 +29,24 @@ struct HsPattern {
 };
 
 struct HsBuild {
-  HsDatabase db;                  // null when there was nothing to compile or an error
-  HsScratch scratch;              // the prototype each Matcher::Context clones
+  std::vector<bool> accepted;     // per pattern: passed the checks of a single expression
   std::vector<bool> prefiltered;  // per pattern: compiled with HS_FLAG_PREFILTER
+  HsScratch scratch;              // serves every database built; each Context clones it
 };
 
-// Compiles every pattern into one block-mode database (HS_FLAG_SINGLEMATCH, on
-// bytes). A pattern Hyperscan cannot compile exactly is retried with
-// HS_FLAG_PREFILTER, so that RE2 confirms its matches. A pattern that can match
-// the empty string, or that fails even as a prefilter, becomes an error at its
-// location, and no database is built.
-HsBuild build_hs_database(std::span<const HsPattern> patterns, std::vector<Diagnostic>& errors);
+// Checks each pattern on its own (hs_expression_info: cheap, no compile): a NUL
+// byte, a pattern that can match the empty string, or one that fails even as a
+// prefilter is an error at its location; one Hyperscan accepts only as a
+// prefilter is marked so, and RE2 confirms its matches.
+HsBuild analyse_hs_patterns(std::span<const HsPattern> patterns, std::vector<Diagnostic>& errors);
 
-// Compiles the patterns `ids` (a subset of those `build` accepted) with the
-// flags `build` chose for them; their Hyperscan ids stay their indexes in
-// `patterns`. `build.scratch` is grown to serve the new database as well.
+// Compiles the accepted patterns among `ids` into one block-mode database
+// (HS_FLAG_SINGLEMATCH, on bytes); their Hyperscan ids are their indexes in
+// `patterns`. A pattern the whole compile rejects (too large) is retried as a
+// prefilter, then dropped with an error. `build.scratch` grows to serve the
+// database. Null when nothing compiled.
 HsDatabase build_hs_subset(std::span<const HsPattern> patterns, std::span<const unsigned> ids,
-                           HsBuild& build);
+                           HsBuild& build, std::vector<Diagnostic>& errors);
 
 // A scratch of its own for one thread, cloned from the prototype.
 HsScratch clone_scratch(const hs_scratch_t* prototype);

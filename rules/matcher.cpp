@@ -62,7 +62,7 @@ struct Matcher::Impl {
   RuleSet rules;
   std::vector<CompiledPattern> patterns;  // rule by rule, each rule's in order: id = index
   HsBuild hs;
-  ProgramRouter router;  // databases per selected program; `hs.db` only validates
+  ProgramRouter router;  // the Hyperscan databases, one per selected program
   size_t max_submatches = 0;
   size_t max_groups = 0;
 
@@ -118,14 +118,11 @@ std::unique_ptr<Matcher> Matcher::compile(RuleSet rules, std::vector<Diagnostic>
   const size_t errors_before = errors.size();
   impl->compile_re2(errors);
   const std::vector<HsPattern> hs_patterns = impl->hs_patterns();
-  impl->hs = build_hs_database(hs_patterns, errors);
+  impl->hs = analyse_hs_patterns(hs_patterns, errors);
+  std::vector<size_t> pattern_rule;
+  for (const CompiledPattern& p : impl->patterns) pattern_rule.push_back(p.rule);
+  impl->router = ProgramRouter(impl->rules, hs_patterns, pattern_rule, impl->hs, errors);
   if (errors.size() != errors_before) return nullptr;
-  if (impl->hs.db) {
-    std::vector<size_t> pattern_rule;
-    for (const CompiledPattern& p : impl->patterns) pattern_rule.push_back(p.rule);
-    impl->router = ProgramRouter(impl->rules, hs_patterns, pattern_rule, impl->hs);
-    impl->hs.db.reset();  // the routed databases replace it
-  }
   return std::unique_ptr<Matcher>(new Matcher(std::move(impl)));
 }
 

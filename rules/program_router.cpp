@@ -24,7 +24,8 @@ std::vector<unsigned> patterns_for(const RuleSet& rules, std::span<const size_t>
 }  // namespace
 
 ProgramRouter::ProgramRouter(const RuleSet& rules, std::span<const HsPattern> patterns,
-                             std::span<const size_t> pattern_rule, HsBuild& build) {
+                             std::span<const size_t> pattern_rule, HsBuild& build,
+                             std::vector<Diagnostic>& errors) {
   std::set<std::string> programs;
   for (const Rule& rule : rules.rules)
     programs.insert(rule.select.programs.begin(), rule.select.programs.end());
@@ -32,7 +33,7 @@ ProgramRouter::ProgramRouter(const RuleSet& rules, std::span<const HsPattern> pa
   std::map<std::vector<unsigned>, size_t> by_set;
   auto database_of = [&](const std::vector<unsigned>& ids) {
     auto [it, added] = by_set.try_emplace(ids, databases_.size());
-    if (added) databases_.push_back(build_hs_subset(patterns, ids, build));
+    if (added) databases_.push_back(build_hs_subset(patterns, ids, build, errors));
     return it->second;
   };
   const std::vector<unsigned> any = patterns_for(rules, pattern_rule, nullptr);

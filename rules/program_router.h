@@ -19,10 +19,12 @@ class ProgramRouter {
  public:
   ProgramRouter() = default;
 
-  // `pattern_rule[i]` is the rule of pattern i; `build` is the accepted full set,
-  // whose scratch grows to serve every database built here.
+  // `pattern_rule[i]` is the rule of pattern i; `build` holds the analysis of
+  // every pattern, and its scratch grows to serve every database built here.
+  // Problems of the compile are added to `errors`.
   ProgramRouter(const RuleSet& rules, std::span<const HsPattern> patterns,
-                std::span<const size_t> pattern_rule, HsBuild& build);
+                std::span<const size_t> pattern_rule, HsBuild& build,
+                std::vector<Diagnostic>& errors);
 
   // The database of the rules that name `program`; null when none does.
   const hs_database_t* database_for(std::string_view program) const;

@@ -164,7 +164,10 @@ TEST(Matcher, PrefilterFallbackIsConfirmedByRe2) {
   Location where{"test.yml", 1, 1};
   const std::string regex = kTooLargeForExact;
   std::vector<Diagnostic> errors;
-  const HsBuild build = build_hs_database(std::vector<HsPattern>{{&regex, where}}, errors);
+  const std::vector<HsPattern> patterns{{&regex, where}};
+  HsBuild build = analyse_hs_patterns(patterns, errors);
+  const std::vector<unsigned> all{0};
+  EXPECT_NE(build_hs_subset(patterns, all, build, errors), nullptr);
   ASSERT_TRUE(errors.empty()) << messages(errors);
   EXPECT_TRUE(build.prefiltered.at(0));
 
