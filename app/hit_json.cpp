@@ -20,7 +20,7 @@ void string_field(std::string& out, std::string_view name, std::string_view valu
 }  // namespace
 
 void append_hit_json(std::string& out, const store::HitView& hit, std::string_view source) {
-  out += "{\"type\":\"hit\"";
+  out += R"({"type":"hit")";
   string_field(out, "source", source);
   key(out, "line");
   out += std::to_string(hit.line);

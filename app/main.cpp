@@ -24,9 +24,8 @@ void add_scan(CLI::App& app, vigil::app::ScanCommand& scan, std::string& format)
   cmd->add_option("files", scan.files, "Log files")->required()->check(CLI::ExistingFile);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Everything but the last-resort error report; see main.
+int run(int argc, char** argv) {
   CLI::App app{"vigil: an event-driven log and audit analyzer"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "vigil 0.1.0");
@@ -58,17 +57,25 @@ int main(int argc, char** argv) {
     return status == 0 ? kExitOk : kExitUsage;
   }
 
+  if (app.got_subcommand("scan")) {
+    scan.format = vigil::ingest::parse_format_name(format).value_or(vigil::ingest::Format::kAuto);
+    return vigil::app::run_scan_command(scan);
+  }
+  if (rules->got_subcommand("check")) return vigil::app::run_rules_check(check_paths);
+  if (rules->got_subcommand("test")) return vigil::app::run_rules_test(test_paths);
+  if (app.got_subcommand("demo")) return vigil::app::run_demo(demo_db);
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
   try {
-    if (app.got_subcommand("scan")) {
-      scan.format = vigil::ingest::parse_format_name(format).value_or(vigil::ingest::Format::kAuto);
-      return vigil::app::run_scan_command(scan);
-    }
-    if (rules->got_subcommand("check")) return vigil::app::run_rules_check(check_paths);
-    if (rules->got_subcommand("test")) return vigil::app::run_rules_test(test_paths);
-    if (app.got_subcommand("demo")) return vigil::app::run_demo(demo_db);
+    return run(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vigil: %s\n", e.what());
-    return kExitFailure;
+  } catch (...) {
+    std::fprintf(stderr, "vigil: unexpected error\n");
   }
-  return kExitUsage;
+  return kExitFailure;
 }

@@ -27,4 +27,7 @@ struct Diagnostic {
   }
 };
 
+// strerror(err), but safe to call from several threads at once.
+std::string errno_message(int err);
+
 }  // namespace vigil

@@ -22,13 +22,13 @@ enum Priority : int8_t {
 // Views point into the reader's buffer or the parser's scratch: an Event is valid
 // only until the next line is parsed. Whatever outlives it must be copied.
 struct Event {
-  int64_t ts_us = 0;           // microseconds since the epoch, UTC
-  std::string_view source;     // logical source name (the file as named by the user)
-  std::string_view host;       // empty when the line names none
-  std::string_view program;    // syslog tag / SYSLOG_IDENTIFIER; empty when unknown
-  std::string_view unit;       // systemd unit; empty outside journald
-  std::string_view message;    // the free text the rules scan
-  int32_t pid = -1;            // -1 when unknown
+  int64_t ts_us = 0;         // microseconds since the epoch, UTC
+  std::string_view source;   // logical source name (the file as named by the user)
+  std::string_view host;     // empty when the line names none
+  std::string_view program;  // syslog tag / SYSLOG_IDENTIFIER; empty when unknown
+  std::string_view unit;     // systemd unit; empty outside journald
+  std::string_view message;  // the free text the rules scan
+  int32_t pid = -1;          // -1 when unknown
   int8_t priority = kPriorityUnknown;
   bool parsed = true;  // false: best-effort event from a line that did not parse
 };

@@ -1,6 +1,7 @@
 #include "core/time.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <ctime>
 
@@ -107,14 +108,16 @@ size_t parse_zone(std::string_view text, size_t pos, int64_t& offset_s) {
     used = 5;
   }
   if (minutes < 0 || minutes > 59) return std::string_view::npos;
-  offset_s = (hours * 3600 + minutes * 60) * (text[pos] == '-' ? -1 : 1);
+  const int64_t magnitude = static_cast<int64_t>(hours) * 3600 + static_cast<int64_t>(minutes) * 60;
+  offset_s = text[pos] == '-' ? -magnitude : magnitude;
   return used;
 }
 
 int64_t local_seconds(const CivilTime& t) {
   const int64_t days =
       days_from_civil(t.year, static_cast<unsigned>(t.month), static_cast<unsigned>(t.day));
-  return days * kSecondsPerDay + t.hour * 3600 + t.minute * 60 + t.second;
+  return days * kSecondsPerDay + static_cast<int64_t>(t.hour) * 3600 +
+         static_cast<int64_t>(t.minute) * 60 + t.second;
 }
 
 }  // namespace
@@ -130,7 +133,8 @@ int64_t days_from_civil(int64_t year, unsigned month, unsigned day) {
 }
 
 unsigned days_in_month(int64_t year, unsigned month) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30,
+                                                     31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12) return 0;
   return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
 }
@@ -217,14 +221,14 @@ std::optional<int64_t> parse_iso8601(std::string_view text, size_t* consumed) {
 
 std::string format_iso8601_utc(int64_t us_utc) {
   const CivilTime t = civil_from_us(us_utc);
-  char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", t.year, t.month, t.day,
-                        t.hour, t.minute, t.second);
+  std::array<char, 64> buf{};
+  int n = std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d", t.year, t.month,
+                        t.day, t.hour, t.minute, t.second);
   if (t.micros != 0) {
-    n += std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ".%06lld",
+    n += std::snprintf(buf.data() + n, buf.size() - static_cast<size_t>(n), ".%06lld",
                        static_cast<long long>(t.micros));
   }
-  std::string out(buf, static_cast<size_t>(n));
+  std::string out(buf.data(), static_cast<size_t>(n));
   out += 'Z';
   return out;
 }

@@ -1,5 +1,7 @@
 #include "ingest/syslog_forms.h"
 
+#include <array>
+
 #include "ingest/scan.h"
 
 namespace vigil::ingest::detail {
@@ -9,14 +11,14 @@ using scan::char_at;
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-constexpr uint32_t pack3(const char (&s)[4]) {
+constexpr uint32_t pack3(std::string_view s) {
   return static_cast<uint32_t>(s[0]) << 16 | static_cast<uint32_t>(s[1]) << 8 |
          static_cast<uint32_t>(s[2]);
 }
 
-constexpr uint32_t kMonths[] = {pack3("jan"), pack3("feb"), pack3("mar"), pack3("apr"),
-                                pack3("may"), pack3("jun"), pack3("jul"), pack3("aug"),
-                                pack3("sep"), pack3("oct"), pack3("nov"), pack3("dec")};
+constexpr std::array<uint32_t, 12> kMonths = {
+    pack3("jan"), pack3("feb"), pack3("mar"), pack3("apr"), pack3("may"), pack3("jun"),
+    pack3("jul"), pack3("aug"), pack3("sep"), pack3("oct"), pack3("nov"), pack3("dec")};
 
 // Month 1-12 of an English abbreviation in any case ("Nov", "NOV"), or 0. OR-ing
 // 0x20 lower-cases letters and maps no other byte onto a letter.
@@ -187,7 +189,10 @@ bool parse_rfc5424(std::string_view line, size_t pos, LocalTimeConverter& local,
   }
   if (!char_at(line, pos, ' ')) return false;
   ++pos;
-  std::string_view host, app, procid, msgid;
+  std::string_view host;
+  std::string_view app;
+  std::string_view procid;
+  std::string_view msgid;
   if (!next_field(line, pos, host) || !next_field(line, pos, app) ||
       !next_field(line, pos, procid) || !next_field(line, pos, msgid)) {
     return false;

@@ -44,12 +44,13 @@ constexpr std::array<Unit, 8> kUnits = {{
 constexpr Unit kDefaultUnit = {"", 1, 6};  // a bare number is milliseconds
 
 constexpr int kMaxDigits = 18;  // every 18-digit number fits uint64_t
-constexpr auto kPow10 = [] {
+constexpr std::array<uint64_t, kMaxDigits + 1> powers_of_ten() {
   std::array<uint64_t, kMaxDigits + 1> p{};
   p[0] = 1;
   for (size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
   return p;
-}();
+}
+constexpr auto kPow10 = powers_of_ten();
 
 // A decimal number as digits * 10^-fraction_digits.
 struct Decimal {
@@ -112,11 +113,11 @@ std::optional<uint64_t> to_nanoseconds(const Decimal& value, const Unit& unit) {
 
 // Whole milliseconds, then up to six decimals without trailing zeros.
 void write_milliseconds(uint64_t ns, std::string& out) {
-  char text[32];
-  char* end = std::to_chars(text, text + sizeof text, ns / 1000000).ptr;
+  std::array<char, 32> text{};
+  char* end = std::to_chars(text.data(), text.data() + text.size(), ns / 1000000).ptr;
   uint64_t fraction = ns % 1000000;
   if (fraction != 0) {
-    std::array<char, 6> decimals;
+    std::array<char, 6> decimals{};
     for (auto d = decimals.rbegin(); d != decimals.rend(); ++d, fraction /= 10) {
       *d = static_cast<char>('0' + fraction % 10);
     }
@@ -125,7 +126,7 @@ void write_milliseconds(uint64_t ns, std::string& out) {
     *end++ = '.';
     end = std::copy_n(decimals.begin(), length, end);
   }
-  out.assign(text, end);
+  out.assign(text.data(), end);
 }
 
 // Sums the terms of `s`; a bare number (no unit) is milliseconds, but only on
@@ -156,26 +157,27 @@ std::optional<uint64_t> duration_ns(std::string_view s) {
 
 bool normalize_ip(std::string_view raw, std::string& out) {
   const std::string_view text = strip_brackets(raw);
-  char z[INET6_ADDRSTRLEN + 1];  // inet_pton needs a NUL-terminated copy
-  if (text.size() >= sizeof z || text.find('\0') != std::string_view::npos) return false;
-  std::memcpy(z, text.data(), text.size());
+  std::array<char, INET6_ADDRSTRLEN + 1> z{};  // inet_pton needs a NUL-terminated copy
+  if (text.size() >= z.size() || text.find('\0') != std::string_view::npos) return false;
+  std::memcpy(z.data(), text.data(), text.size());
   z[text.size()] = '\0';
-  char canonical[INET6_ADDRSTRLEN];
-  in_addr v4;
-  in6_addr v6;
-  if (inet_pton(AF_INET, z, &v4) == 1) {
-    inet_ntop(AF_INET, &v4, canonical, sizeof canonical);
-  } else if (inet_pton(AF_INET6, z, &v6) == 1) {
+  constexpr socklen_t kCanonicalSize = INET6_ADDRSTRLEN;
+  std::array<char, kCanonicalSize> canonical{};
+  in_addr v4{};
+  in6_addr v6{};
+  if (inet_pton(AF_INET, z.data(), &v4) == 1) {
+    inet_ntop(AF_INET, &v4, canonical.data(), kCanonicalSize);
+  } else if (inet_pton(AF_INET6, z.data(), &v6) == 1) {
     if (IN6_IS_ADDR_V4MAPPED(&v6)) {
       std::memcpy(&v4, &v6.s6_addr[12], sizeof v4);
-      inet_ntop(AF_INET, &v4, canonical, sizeof canonical);
+      inet_ntop(AF_INET, &v4, canonical.data(), kCanonicalSize);
     } else {
-      inet_ntop(AF_INET6, &v6, canonical, sizeof canonical);
+      inet_ntop(AF_INET6, &v6, canonical.data(), kCanonicalSize);
     }
   } else {
     return false;
   }
-  out.assign(canonical);
+  out.assign(canonical.data());
   return true;
 }
 
@@ -187,8 +189,8 @@ bool normalize_int(std::string_view raw, std::string& out) {
   int64_t value = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (ec != std::errc() || end != digits.data() + digits.size()) return false;
-  char text[24];
-  out.assign(text, std::to_chars(text, text + sizeof text, value).ptr);
+  std::array<char, 24> text{};
+  out.assign(text.data(), std::to_chars(text.data(), text.data() + text.size(), value).ptr);
   return true;
 }
 

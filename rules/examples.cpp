@@ -37,6 +37,7 @@ std::string list_text(const std::vector<std::string>& items) {
 
 std::string priority_list(const std::vector<int>& priorities) {
   std::vector<std::string> names;
+  names.reserve(priorities.size());
   for (int p : priorities) names.emplace_back(priority_name(p));
   return list_text(names);
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -57,7 +56,7 @@ std::optional<std::string> read_text(const std::string& file, LoadResult& result
   if (in) text << in.rdbuf();
   if (!in) {
     result.errors.push_back(
-        Diagnostic{file, 0, 0, std::string("cannot read rule pack: ") + std::strerror(errno)});
+        Diagnostic{file, 0, 0, "cannot read rule pack: " + errno_message(errno)});
     return std::nullopt;
   }
   return std::move(text).str();

@@ -39,6 +39,8 @@ class Matcher {
   // Compiles every pattern. On failure `errors` names each pattern that neither
   // engine accepts, at its location in the pack, and the result is null.
   static std::unique_ptr<Matcher> compile(RuleSet rules, std::vector<Diagnostic>& errors);
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
   ~Matcher();
 
   std::unique_ptr<Context> make_context() const;
@@ -58,6 +60,8 @@ class Matcher {
 // Context must be complete wherever make_context's result is destroyed.
 class Matcher::Context {
  public:
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
   ~Context();
 
  private:

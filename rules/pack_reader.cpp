@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <sstream>
 
 #include "rules/yaml_fields.h"
@@ -11,15 +12,16 @@
 namespace vigil::rules {
 namespace {
 
-constexpr std::string_view kPackKeys[] = {"pack", "rules"};
-constexpr std::string_view kRuleKeys[] = {"id",       "title",    "severity", "select",
-                                          "patterns", "captures", "tags",     "examples"};
-constexpr std::string_view kSelectKeys[] = {"program", "unit", "source", "priority",
-                                            "max_priority"};
-constexpr std::string_view kExamplesKeys[] = {"match", "no_match"};
-constexpr std::string_view kMatchExampleKeys[] = {"line", "captures", "source", "unit"};
+constexpr auto kPackKeys = std::to_array<std::string_view>({"pack", "rules"});
+constexpr auto kRuleKeys = std::to_array<std::string_view>(
+    {"id", "title", "severity", "select", "patterns", "captures", "tags", "examples"});
+constexpr auto kSelectKeys =
+    std::to_array<std::string_view>({"program", "unit", "source", "priority", "max_priority"});
+constexpr auto kExamplesKeys = std::to_array<std::string_view>({"match", "no_match"});
+constexpr auto kMatchExampleKeys =
+    std::to_array<std::string_view>({"line", "captures", "source", "unit"});
 // Captures are not checked for no_match examples, so listing them would mislead.
-constexpr std::string_view kNoMatchExampleKeys[] = {"line", "source", "unit"};
+constexpr auto kNoMatchExampleKeys = std::to_array<std::string_view>({"line", "source", "unit"});
 
 constexpr const char* kSeverities = "info, low, medium, high, critical";
 constexpr const char* kPriorities = "emerg, alert, crit, err, warning, notice, info, debug";

@@ -31,11 +31,11 @@ std::string_view basename(std::string_view path) {
 // fnmatch wants NUL-terminated text; a file name fits the stack buffer, so the
 // selector costs no allocation on the hot path.
 bool glob_matches(const std::string& pattern, std::string_view name) {
-  char buffer[256];
-  if (name.size() < sizeof buffer) {
-    std::memcpy(buffer, name.data(), name.size());
+  std::array<char, 256> buffer{};
+  if (name.size() < buffer.size()) {
+    std::memcpy(buffer.data(), name.data(), name.size());
     buffer[name.size()] = '\0';
-    return fnmatch(pattern.c_str(), buffer, 0) == 0;
+    return fnmatch(pattern.c_str(), buffer.data(), 0) == 0;
   }
   return fnmatch(pattern.c_str(), std::string(name).c_str(), 0) == 0;
 }
@@ -72,6 +72,7 @@ std::optional<int> parse_priority(std::string_view name) {
 
 const char* priority_name(int priority) {
   if (priority < 0 || priority >= static_cast<int>(kPriorityNames.size())) return "unknown";
+  // cppcheck-suppress CastIntegerToAddressAtReturn ; false positive: elements are const char*
   return kPriorityNames[static_cast<size_t>(priority)];
 }
 

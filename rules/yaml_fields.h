@@ -29,8 +29,8 @@ struct LocatedString {
 
 class FieldReader {
  public:
-  FieldReader(const std::string& file, std::vector<Diagnostic>& errors)
-      : file_(file), errors_(errors) {}
+  FieldReader(std::string file, std::vector<Diagnostic>& errors)
+      : file_(std::move(file)), errors_(errors) {}
 
   Location at(const YAML::Node& node) const;
   // Where a field's value is, or its key when the value is empty (yaml-cpp

@@ -65,11 +65,11 @@ class Batch {
     uint32_t size = 0;
   };
   struct StoredHit {
-    int64_t ts_us;
-    uint64_t line;
-    uint64_t offset;
-    uint32_t source;
-    int32_t pid;
+    int64_t ts_us = 0;
+    uint64_t line = 0;
+    uint64_t offset = 0;
+    uint32_t source = 0;
+    int32_t pid = 0;
     Span host, program, unit, rule, severity, message, captures;
   };
   Span keep(std::string_view text);  // the caller has checked the arena's limit

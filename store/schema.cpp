@@ -1,5 +1,6 @@
 #include "store/schema.h"
 
+#include <array>
 #include <cstdio>
 
 #include "core/error.h"
@@ -20,9 +21,10 @@ int user_version(sqlite3* db, const std::string& path) {
 }
 
 std::string hex(int64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%08llx", static_cast<unsigned long long>(value));
-  return text;
+  std::array<char, 24> text{};
+  const int n =
+      std::snprintf(text.data(), text.size(), "0x%08llx", static_cast<unsigned long long>(value));
+  return {text.data(), static_cast<size_t>(n)};
 }
 
 // Adding our tables to another program's database would damage it, so a file

@@ -27,6 +27,8 @@ class Store {
   // schema). Throws vigil::Error naming the file on failure, or when the file's
   // schema is newer than this binary knows.
   static std::unique_ptr<Store> open(const std::string& path);
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
   ~Store();
 
   // The saved position and totals of a source, if it was ever committed.

@@ -2,46 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
+#include <array>
 #include <ctime>
-#include <optional>
 #include <string>
+
+#include "tests/support/time_zone.h"
 
 namespace vigil {
 namespace {
 
-// Sets the process time zone for one test and restores the previous one.
-class ScopedTz {
- public:
-  explicit ScopedTz(const char* tz) {
-    if (const char* old = std::getenv("TZ")) old_ = old;
-    setenv("TZ", tz, 1);
-    tzset();
-  }
-  ~ScopedTz() {
-    if (old_) {
-      setenv("TZ", old_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-
- private:
-  std::optional<std::string> old_;
-};
-
-// Expected values come from the C library (timegm), not from the code under test.
-int64_t utc_us(int y, int mo, int d, int h, int mi, int s, int64_t us = 0) {
-  struct tm tm {};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(timegm(&tm)) * 1'000'000 + us;
-}
+using test::ScopedTz;
+using test::utc_us;
 
 CivilTime civil(int y, int mo, int d, int h, int mi, int s) {
   CivilTime t;
@@ -152,7 +123,7 @@ TEST(ParseIso8601, NoZoneIsLocalTime) {
 }
 
 TEST(ParseIso8601, RejectsTruncatedAndImpossibleTimes) {
-  const char* const bad[] = {
+  const auto bad = std::to_array<const char*>({
       "",
       "2026",
       "2026-11-28",
@@ -177,7 +148,7 @@ TEST(ParseIso8601, RejectsTruncatedAndImpossibleTimes) {
       "2026-11-28X06:25:14Z",
       "20x6-11-28T06:25:14Z",
       "2026-11-28T06:2x:14Z",
-  };
+  });
   for (const char* text : bad) {
     size_t used = 99;
     EXPECT_EQ(parse_iso8601(text, &used), std::nullopt) << text;

@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -53,10 +55,11 @@ uint64_t fnv1a(std::string_view data) {
 // Rewrites the file in place (same inode), as copytruncate and editors that keep
 // the inode do.
 void rewrite_in_place(const std::string& path, std::string_view content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC);
-  ASSERT_GE(fd, 0);
-  ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
-  ::close(fd);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);  // open(O_TRUNC): same inode
+  ASSERT_TRUE(out.is_open()) << path;
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  ASSERT_TRUE(out) << path;
 }
 
 TEST(LineReader, EmptyFile) {
@@ -117,7 +120,7 @@ TEST(LineReader, BytesPassThroughUnchanged) {
 // Two sizes: the newline within the first buffer, and far past it (then the
 // reader skips the tail block by block without keeping it).
 TEST(LineReader, MegabyteLineIsCutAndTheNextLineIsIntact) {
-  for (const size_t extra : {size_t{4321}, size_t{700 * 1024}}) {
+  for (const size_t extra : {size_t{4321}, size_t{700} * 1024}) {
     test::TempDir dir;
     const size_t long_len = LineReader::kDefaultMaxLine + extra;
     std::string long_line(long_len, 'x');
@@ -174,7 +177,7 @@ TEST(LineReader, LimitIsOnTheTextWithoutLineEnd) {
 TEST(LineReader, CutLineSpanningManyBlocks) {
   test::TempDir dir;
   // A 900 KiB line with a 16-byte limit: the skip must cross several 256 KiB reads.
-  std::string content = "head\n" + std::string(900 * 1024, 'z') + "\ntail\n";
+  std::string content = "head\n" + std::string(static_cast<size_t>(900) * 1024, 'z') + "\ntail\n";
   content[5] = 'B';
   LineReader reader(dir.write("a.log", content), 16);
   const std::vector<Got> want = {{"head", 1, 0, false},
@@ -246,8 +249,8 @@ TEST(LineReader, FingerprintWidensAsTheFileGrows) {
 TEST(LineReader, MtimeInMicroseconds) {
   test::TempDir dir;
   const std::string path = dir.write("a.log", "x\n");
-  const struct timespec times[2] = {{1'700'000'000, 0}, {1'795'000'000, 123'456'789}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  const auto times = std::to_array<timespec>({{1'700'000'000, 0}, {1'795'000'000, 123'456'789}});
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times.data(), 0), 0);
   LineReader reader(path);
   EXPECT_EQ(reader.mtime_us(), 1'795'000'000'123'456);
 }

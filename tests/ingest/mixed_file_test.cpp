@@ -5,13 +5,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
 #include "ingest/line_reader.h"
 #include "ingest/parser.h"
-#include "tests/ingest/helpers.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/time_zone.h"
 
 namespace vigil::ingest {
 namespace {
@@ -89,8 +90,9 @@ TEST(MixedFile, YearFromModificationTime) {
   test::TempDir dir;
   const std::string path =
       dir.write("auth.log.1", "Dec 31 23:59:58 web1 CRON[1]: a\nJan  1 00:00:02 web1 CRON[2]: b\n");
-  const struct timespec times[2] = {{0, UTIME_OMIT}, {utc_us(2027, 1, 1, 6, 25, 0) / 1'000'000, 0}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  const auto times =
+      std::to_array<timespec>({{0, UTIME_OMIT}, {utc_us(2027, 1, 1, 6, 25, 0) / 1'000'000, 0}});
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times.data(), 0), 0);
   LineReader reader(path);
   LineParser parser(Format::kAuto, "auth.log.1", reader.mtime_us());
   Line line;

@@ -2,9 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 
-#include "tests/ingest/helpers.h"
+#include "tests/support/time_zone.h"
 
 namespace vigil::ingest {
 namespace {
@@ -17,7 +18,7 @@ const int64_t kReference = utc_us(2026, 11, 28, 12, 0, 0);
 class ParserTest : public ::testing::Test {
  protected:
   // Parses a line that must parse; the Event views `line`, which must outlive it.
-  Event ok(std::string_view line, Format format = Format::kAuto) {
+  static Event ok(std::string_view line, Format format = Format::kAuto) {
     LineParser parser(format, "auth.log", kReference);
     Event event;
     EXPECT_TRUE(parser.parse(line, event)) << line;
@@ -50,8 +51,8 @@ TEST_F(ParserTest, Rfc3164DayForms) {
 }
 
 TEST_F(ParserTest, Rfc3164AllMonths) {
-  const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const auto months = std::to_array<const char*>(
+      {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"});
   for (int m = 1; m <= 12; ++m) {
     const std::string line = std::string(months[m - 1]) + " 15 10:00:00 web1 x: y";
     // Later than Nov 29 (reference + 1 day) falls in the previous year.
@@ -78,7 +79,7 @@ TEST_F(ParserTest, TagForms) {
     int32_t pid;
     std::string message;
   };
-  const Case cases[] = {
+  const auto cases = std::to_array<Case>({
       {"sshd-session[99]: Connection closed", "sshd-session", 99, "Connection closed"},
       {"postfix/smtpd[1234]: connect from x", "postfix/smtpd", 1234, "connect from x"},
       {"org.gnome.Shell.desktop[2345]: warn", "org.gnome.Shell.desktop", 2345, "warn"},
@@ -97,7 +98,7 @@ TEST_F(ParserTest, TagForms) {
       {"http://example.org/ is not a tag", "", -1, "http://example.org/ is not a tag"},
       {"unclosed[12: text", "", -1, "unclosed[12: text"},
       {"", "", -1, ""},
-  };
+  });
   for (const Case& c : cases) {
     const std::string line = "Nov 28 06:25:14 web1 " + c.rest;
     const Event e = ok(line);
@@ -221,13 +222,26 @@ TEST_F(ParserTest, LevelWordsMapToPriorities) {
     const char* level;
     int8_t priority;
   };
-  const Case cases[] = {
-      {"TRACE", kDebug},     {"DEBUG", kDebug},    {"debug", kDebug},  {"INFO", kInfo},
-      {"Info", kInfo},       {"NOTICE", kNotice},  {"WARN", kWarning}, {"WARNING", kWarning},
-      {"warning", kWarning}, {"ERROR", kErr},      {"ERR", kErr},      {"err", kErr},
-      {"FATAL", kCrit},      {"CRITICAL", kCrit},  {"CRIT", kCrit},    {"[WARN]", kWarning},
-      {"[fatal]", kCrit},    {"NOTICE:", kNotice},
-  };
+  const auto cases = std::to_array<Case>({
+      {"TRACE", kDebug},
+      {"DEBUG", kDebug},
+      {"debug", kDebug},
+      {"INFO", kInfo},
+      {"Info", kInfo},
+      {"NOTICE", kNotice},
+      {"WARN", kWarning},
+      {"WARNING", kWarning},
+      {"warning", kWarning},
+      {"ERROR", kErr},
+      {"ERR", kErr},
+      {"err", kErr},
+      {"FATAL", kCrit},
+      {"CRITICAL", kCrit},
+      {"CRIT", kCrit},
+      {"[WARN]", kWarning},
+      {"[fatal]", kCrit},
+      {"NOTICE:", kNotice},
+  });
   for (const Case& c : cases) {
     const std::string line = "2026-11-28T06:25:14Z "s + c.level + " message";
     const Event e = ok(line, Format::kApp);
@@ -343,7 +357,7 @@ TEST(ParserFailure, EmptyLineIsACountedFailure) {
 
 TEST(ParserFailure, BadInputNeverParses) {
   test::ScopedTz tz("UTC");
-  const std::string bad[] = {
+  const auto bad = std::to_array<std::string>({
       " ",
       "garbage",
       "\xff\xfe\x00\x01 binary"s,
@@ -375,7 +389,7 @@ TEST(ParserFailure, BadInputNeverParses) {
       "<34>1 2026-11-28T06:25:14Z web1 sshd 812",
       "<34>1 2026-11-28T06:25:14Z web1 sshd 812 ID47",
       "<34>1 2026-11-28T06:25:14Z web1 sshd 812 ID47 [a x=\"y",
-      "<34>1 2026-11-28T06:25:14Z web1 sshd 812 ID47 [a x=\"y\\\"]",
+      R"(<34>1 2026-11-28T06:25:14Z web1 sshd 812 ID47 [a x="y\"])",
       "<34>1 2026-11-28T06:25:14Z web1 sshd 812 ID47 [a]msg",
       "<34>1 2026-11-28T06:25:14Z web1 sshd 812 ID47 x",
       "<34>2 2026-11-28T06:25:14Z web1 sshd 812 ID47 - x",
@@ -388,7 +402,7 @@ TEST(ParserFailure, BadInputNeverParses) {
       "2026-11-28T25:25:14Z ERROR x",
       "2026-11-28T06:25:14.Z ERROR x",
       "12345 not a time",
-  };
+  });
   for (const std::string& line : bad) {
     LineParser parser(Format::kAuto, "auth.log", kReference);
     Event e;

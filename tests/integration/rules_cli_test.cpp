@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "tests/integration/vigil_cli.h"
 
 namespace vigil::test {
@@ -13,12 +16,10 @@ TEST(RulesCheck, ReportsEachProblemAtItsLocationAndExitsTwo) {
   EXPECT_EQ(result.exit_status, 2);
   const std::vector<std::string> lines = split_lines(result.err);
   auto has_error_at = [&](const std::string& where, const std::string& words) {
-    for (const std::string& line : lines) {
-      if (line.rfind(pack + ":" + where + ": ", 0) == 0 && line.find(words) != std::string::npos) {
-        return true;
-      }
-    }
-    return false;
+    const std::string prefix = pack + ":" + where + ": ";
+    return std::ranges::any_of(lines, [&](const std::string& line) {
+      return line.starts_with(prefix) && line.find(words) != std::string::npos;
+    });
   };
   EXPECT_TRUE(has_error_at("7:9", "missing )")) << result.err;   // the broken regex
   EXPECT_TRUE(has_error_at("19:9", "duplicate")) << result.err;  // second b.two

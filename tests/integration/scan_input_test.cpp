@@ -17,10 +17,10 @@ std::vector<std::string> users_of_hits(const std::string& out) {
   for (const std::string& line : split_lines(out)) {
     simdjson::dom::element hit;
     const auto error = parser.parse(line).get(hit);
-    EXPECT_FALSE(error) << "not JSON: " << line;
-    if (error) continue;
+    EXPECT_EQ(error, simdjson::SUCCESS) << "not JSON: " << line;
+    if (error != simdjson::SUCCESS) continue;
     std::string_view user;
-    if (!hit["captures"]["user"].get(user)) users.emplace_back(user);
+    if (hit["captures"]["user"].get(user) == simdjson::SUCCESS) users.emplace_back(user);
   }
   return users;
 }

@@ -63,7 +63,7 @@ TEST(ShippedPacks, MixedSyslogFormsYieldEveryAuthAndSudoHit) {
     const Found* f = find(found, line, rule);
     ASSERT_NE(f, nullptr) << "no " << rule << " hit on line " << line;
     for (const auto& [name, value] : captures) {
-      EXPECT_EQ(f->captures.count(name) ? f->captures.at(name) : "<missing>", value)
+      EXPECT_EQ(f->captures.contains(name) ? f->captures.at(name) : "<missing>", value)
           << rule << " line " << line << " capture " << name;
     }
   }
@@ -71,7 +71,7 @@ TEST(ShippedPacks, MixedSyslogFormsYieldEveryAuthAndSudoHit) {
   for (const Found& f : found) {
     EXPECT_NE(f.line, 2) << f.rule;
     EXPECT_NE(f.line, 7) << f.rule;
-    if (f.captures.count("ip")) {
+    if (f.captures.contains("ip")) {
       EXPECT_NE(f.captures.at("ip"), "6.6.6.6") << f.rule;
     }
   }

@@ -72,6 +72,7 @@ class NullSink : public HitSink {
 
 TEST(MatcherAllocation, LineThatMatchesNoRuleAllocatesNothing) {
   std::vector<Rule> rules;
+  rules.reserve(200);
   for (int i = 0; i < 200; ++i) {
     rules.push_back(rule("r" + std::to_string(i),
                          {"^Failed (?P<what>\\w+) for (?P<user>.*) from (?P<ip>\\S+) port " +

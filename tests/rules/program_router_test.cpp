@@ -10,6 +10,7 @@ namespace {
 
 std::vector<std::string> rule_ids(const std::vector<RecordedHit>& hits) {
   std::vector<std::string> ids;
+  ids.reserve(hits.size());
   for (const RecordedHit& h : hits) ids.push_back(h.rule);
   return ids;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -85,7 +86,8 @@ TEST_F(StoreCommit, HitsRoundTripThroughTheView) {
 TEST_F(StoreCommit, AnalystsCanGroupByACapture) {
   Batch batch;
   const uint32_t src = batch.add_source("/var/log/auth.log", "auth.log");
-  const char* ips[] = {"203.0.113.7", "203.0.113.7", "198.51.100.2", "203.0.113.7"};
+  const auto ips =
+      std::to_array<const char*>({"203.0.113.7", "203.0.113.7", "198.51.100.2", "203.0.113.7"});
   uint64_t line = 0;
   for (const char* ip : ips) {
     const std::string captures = std::string(R"({"user":"root","ip":")") + ip + "\"}";
@@ -250,7 +252,7 @@ TEST_F(StoreCommit, CountsHitsPerRuleAndHourAcrossCommits) {
   const int64_t day = 1'795'046'400'000'000;  // a UTC midnight
   Batch batch;
   const uint32_t src = batch.add_source("/var/log/auth.log", "auth.log");
-  const int64_t times[] = {day, day + kHour - 1, day + kHour, -1};
+  const auto times = std::to_array<int64_t>({day, day + kHour - 1, day + kHour, -1});
   uint64_t line = 0;
   for (const int64_t ts : times) {
     HitView h = ssh_hit(src, ++line, "{}");

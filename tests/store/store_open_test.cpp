@@ -44,6 +44,8 @@ void commit_one_hit(Store& store) {
 class Umask {
  public:
   explicit Umask(mode_t mask) : saved_(::umask(mask)) {}
+  Umask(const Umask&) = delete;
+  Umask& operator=(const Umask&) = delete;
   ~Umask() { ::umask(saved_); }
 
  private:

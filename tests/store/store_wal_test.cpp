@@ -26,7 +26,7 @@ uintmax_t size_of(const std::string& path) {
 
 // Commits `mib` MiB of hit text in batches of 1 MiB; returns the largest WAL seen.
 uintmax_t commit_mib(Store& store, const std::string& path, int mib) {
-  const std::string message(16 * 1024, 'm');  // big hits grow the WAL quickly
+  const std::string message(size_t{16} * 1024, 'm');  // big hits grow the WAL quickly
   Batch batch;
   const uint32_t src = batch.add_source("/var/log/app.log", "app.log");
   uint64_t line = 0;

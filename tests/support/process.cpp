@@ -5,11 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 namespace vigil::test {
 namespace {
@@ -26,7 +27,8 @@ std::string slurp_and_remove(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  std::remove(path.c_str());
+  std::error_code ignored;  // a leftover temp file is harmless
+  std::filesystem::remove(path, ignored);
   return buffer.str();
 }
 
@@ -39,6 +41,7 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   const int err_fd = temp_file(err_path);
 
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
 

@@ -1,6 +1,6 @@
 #pragma once
-// Shared by the ingest tests: a scoped time zone and expected times computed by the
-// C library rather than by the code under test.
+// Shared by the core and ingest tests: a scoped time zone and expected times
+// computed by the C library rather than by the code under test.
 
 #include <cstdint>
 #include <cstdlib>
@@ -11,18 +11,20 @@
 namespace vigil::test {
 
 // Sets the process time zone for one test and restores the previous one.
+// setenv/unsetenv race with any thread reading the environment; GoogleTest runs
+// the tests of a binary one after another on the main thread, so none does.
 class ScopedTz {
  public:
   explicit ScopedTz(const char* tz) {
     if (const char* old = std::getenv("TZ")) old_ = old;
-    setenv("TZ", tz, 1);
+    setenv("TZ", tz, 1);  // NOLINT(concurrency-mt-unsafe): single-threaded, see above
     tzset();
   }
   ~ScopedTz() {
     if (old_) {
-      setenv("TZ", old_->c_str(), 1);
+      setenv("TZ", old_->c_str(), 1);  // NOLINT(concurrency-mt-unsafe): single-threaded
     } else {
-      unsetenv("TZ");
+      unsetenv("TZ");  // NOLINT(concurrency-mt-unsafe): single-threaded, see above
     }
     tzset();
   }
