@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <numeric>
 
@@ -88,7 +89,7 @@ int run_scan_command(const ScanCommand& command) {
   options.format = command.format;
   try {
     const ScanSummary summary = run_scan(options, *matcher);
-    std::fflush(stdout);
+    if (std::fflush(stdout) != 0) throw Error("cannot write to stdout: " + errno_message(errno));
     // With --json, stdout carries only JSON lines; the summary goes to stderr.
     print_summary(command.json ? stderr : stdout, summary, *matcher);
     return summary.ok() ? kExitOk : kExitFailure;

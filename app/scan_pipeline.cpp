@@ -1,5 +1,6 @@
 #include "app/scan_pipeline.h"
 
+#include <cerrno>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -85,7 +86,10 @@ class Writer {
       const store::HitView hit = batch.hit(i);
       append_hit_json(json_, hit, batch.sources()[hit.source].display);
     }
-    std::fwrite(json_.data(), 1, json_.size(), json_out_);
+    // A failed write (disk full, closed pipe) must not lose hits silently.
+    if (std::fwrite(json_.data(), 1, json_.size(), json_out_) != json_.size()) {
+      throw Error("cannot write the JSON output: " + errno_message(errno));
+    }
   }
 
   std::unique_ptr<store::Store> db_;

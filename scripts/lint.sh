@@ -68,16 +68,18 @@ run_tidy() {
   done
   # Drop the per-file command echo and clang's "N warnings generated." chatter
   # (those count suppressed warnings from system headers); keep the findings.
+  # run-clang-tidy 14 forces --use-color; plain text keeps logs greppable.
+  local uncolor=$'s/\x1b\\[[0-9;]*m//g'
   local noise='^(/usr/bin/)?clang-tidy(-[0-9]+)? |^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$|^Suppressed [0-9]+ warnings|^Use -header-filter|^Use -system-headers'
   if [ -n "$runner" ]; then
     # run-clang-tidy takes regexes; anchor each file so nothing else matches.
     local regexes=()
     for f in "${abs[@]}"; do regexes+=("^${f//./\\.}\$"); done
-    "$runner" -quiet -p "$build" -j "$jobs" "${regexes[@]}" 2>&1 | grep -Ev "$noise"
+    "$runner" -quiet -p "$build" -j "$jobs" "${regexes[@]}" 2>&1 | sed "$uncolor" | grep -Ev "$noise"
     [ "${PIPESTATUS[0]}" -eq 0 ] || failed+=(clang-tidy)
   else
     printf '%s\0' "${abs[@]}" |
-      xargs -0 -n 1 -P "$jobs" clang-tidy -quiet -p "$build" 2>&1 | grep -Ev "$noise"
+      xargs -0 -n 1 -P "$jobs" clang-tidy -quiet -p "$build" 2>&1 | sed "$uncolor" | grep -Ev "$noise"
     [ "${PIPESTATUS[1]}" -eq 0 ] || failed+=(clang-tidy)
   fi
 }

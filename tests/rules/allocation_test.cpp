@@ -32,10 +32,10 @@ void* operator new(std::size_t size) {
 void* operator new[](std::size_t size) {
   return counted_or_throw(size);
 }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
   return counted_malloc(size);
 }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+void* operator new[](std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
   return counted_malloc(size);
 }
 // GCC cannot see that new and delete are replaced together, both over malloc.
@@ -53,10 +53,10 @@ void operator delete(void* p, std::size_t /*size*/) noexcept {
 void operator delete[](void* p, std::size_t /*size*/) noexcept {
   std::free(p);
 }
-void operator delete(void* p, const std::nothrow_t&) noexcept {
+void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept {
   std::free(p);
 }
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
+void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept {
   std::free(p);
 }
 #pragma GCC diagnostic pop

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 #include "rules/loader.h"
 #include "tests/rules/rules_test_util.h"
 #include "tests/support/temp_dir.h"
@@ -27,7 +30,7 @@ ExampleReport run(const std::string& yaml, std::string* file = nullptr) {
   return run_examples(*matcher);
 }
 
-const std::string kSshPack = R"(pack: sshd
+constexpr std::string_view kSshPack = R"(pack: sshd
 rules:
   - id: ssh.failed_password
     title: Failed password
@@ -42,17 +45,17 @@ rules:
 
 // kSshPack with `examples` appended under `match:` (and any `no_match:` after).
 std::string ssh_pack(const std::string& examples) {
-  return kSshPack + examples;
+  return std::string(kSshPack) + examples;
 }
 
-const std::string kGoodMatch =
+constexpr std::string_view kGoodMatch =
     "        - line: 'Nov 28 06:25:14 web1 sshd[812]: Failed password for root from "
     "::ffff:203.0.113.7 port 52144 ssh2'\n"
     "          captures: {user: root, ip: 203.0.113.7}\n";
 
 TEST(Examples, PassingExamplesGiveNoFailures) {
   const ExampleReport report = run(ssh_pack(
-      kGoodMatch +
+      std::string(kGoodMatch) +
       "        - '2026-11-28T06:25:14.123456+00:00 web1 sshd[9]: Failed password for x from "
       "2001:db8::1 port 1 ssh2'\n"
       "        - '<38>1 2026-11-28T06:25:14Z web1 sshd 812 - - Failed password for root from "
@@ -68,7 +71,7 @@ TEST(Examples, PassingExamplesGiveNoFailures) {
 TEST(Examples, MatchExampleThatDoesNotMatch) {
   std::string file;
   const ExampleReport report =
-      run(ssh_pack(kGoodMatch +
+      run(ssh_pack(std::string(kGoodMatch) +
                    "        - 'Nov 28 06:25:14 web1 sshd[812]: Failed password for root from "
                    "nowhere port 1 ssh2'\n"),
           &file);
@@ -126,7 +129,7 @@ rules:
 TEST(Examples, NoMatchExampleThatHits) {
   std::string file;
   const ExampleReport report =
-      run(ssh_pack(kGoodMatch +
+      run(ssh_pack(std::string(kGoodMatch) +
                    "      no_match:\n"
                    "        - 'Nov 28 06:25:14 web1 sshd[812]: Failed password for a from 1.2.3.4 "
                    "port 5'\n"),

@@ -35,7 +35,7 @@ class ScopedTz {
   std::optional<std::string> old_;
 };
 
-inline int64_t utc_us(int y, int mo, int d, int h, int mi, int s, int64_t us = 0) {
+inline int64_t utc_us(int y, int mo, int d, int h, int mi, int s, int64_t us = 0) noexcept {
   struct tm tm {};
   tm.tm_year = y - 1900;
   tm.tm_mon = mo - 1;
