@@ -121,6 +121,8 @@ class FileScanner final : public rules::HitSink {
   void on_hit(const Event& event, const rules::Hit& hit) override;
 
  private:
+  void read_into(FileSummary& summary, const std::string& key,
+                 const std::optional<SourcePosition>& saved, ingest::Format format);
   bool start_batch(const std::string& display, const std::string& key);
   // Sends the batch with the position reached; `reopen` takes the next one.
   bool flush(const ingest::LineReader& reader, const ingest::LineParser& parser, bool reopen);
@@ -169,6 +171,16 @@ FileSummary FileScanner::scan(const std::string& display, const std::string& key
   FileSummary summary;
   summary.display = display;
   file_ = &summary;
+  read_into(summary, key, saved, format);
+  // on_hit reads these; they must not outlive this file's scan.
+  file_ = nullptr;
+  line_ = nullptr;
+  return summary;
+}
+
+void FileScanner::read_into(FileSummary& summary, const std::string& key,
+                            const std::optional<SourcePosition>& saved, ingest::Format format) {
+  const std::string& display = summary.display;
   try {
     ingest::LineReader reader(display);
     summary.resumed = reader.resume(saved);
@@ -176,7 +188,7 @@ FileSummary FileScanner::scan(const std::string& display, const std::string& key
     flushed_failures_ = 0;
     summary.first_line = flushed_.line + 1;
     ingest::LineParser parser(format, display, reader.mtime_us());
-    if (!start_batch(display, key)) return summary;
+    if (!start_batch(display, key)) return;
 
     ingest::Line line;
     Event event;
@@ -189,7 +201,7 @@ FileSummary FileScanner::scan(const std::string& display, const std::string& key
       matcher_.match(event, *context_, *this);
       if (batch_->hit_count() >= kBatchHits || ++lines_since_flush_ >= kBatchLines ||
           batch_->text_bytes() >= kBatchTextBytes) {
-        if (!flush(reader, parser, true)) return summary;
+        if (!flush(reader, parser, true)) return;
       }
     }
     flush(reader, parser, false);
@@ -200,7 +212,6 @@ FileSummary FileScanner::scan(const std::string& display, const std::string& key
     summary.error = e.what();
     if (batch_) writer_.give_back(std::move(batch_));
   }
-  return summary;
 }
 
 void FileScanner::on_hit(const Event& event, const rules::Hit& hit) {

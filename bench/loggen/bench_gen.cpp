@@ -248,15 +248,6 @@ constexpr std::array<std::string_view, 8> kGetPaths = {
     "/api/economic-nodes", "/api/governance/tiers",
 };
 
-constexpr std::array<std::string_view, 5> kSlowQueries = {
-    "SELECT p.id, p.title, p.status FROM proposals p JOIN votes v ON v.proposal_id = p.id "
-    "WHERE p.status = $1 ORDER BY p.created_at DESC",
-    "SELECT count(*) FROM votes WHERE proposal_id = $1 AND signature_valid",
-    "UPDATE proposals SET status = $1, updated_at = now() WHERE id = $2",
-    "SELECT m.login, m.tier FROM maintainers m WHERE m.active ORDER BY m.login",
-    "INSERT INTO webhook_events (delivery_id, event, payload) VALUES ($1, $2, $3)",
-};
-
 class AppSource : public EventSource {
  public:
   AppSource(const BenchOptions& options, Timeline& timeline, Rng& rng)
@@ -274,7 +265,7 @@ class AppSource : public EventSource {
       case 0: {
         const int64_t took = rng_.between(500, 6000);
         warn(now, "governance_app::db",
-             fmt::format("slow query took {}ms: {}", took, rng_.pick(kSlowQueries)));
+             fmt::format("slow query took {}ms: {}", took, rng_.pick(msg::kSlowQueries)));
         return;
       }
       case 1: {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -245,5 +246,15 @@ inline std::string app_line(std::string_view level, std::string_view target,
                             std::string_view text) {
   return fmt::format("{} [{}] {}", level, target, text);
 }
+
+// Queries governance-app logs as slow, shared by the benchmark and the sample day.
+inline constexpr std::array<std::string_view, 5> kSlowQueries = {
+    "SELECT p.id, p.title, p.status FROM proposals p JOIN votes v ON v.proposal_id = p.id "
+    "WHERE p.status = $1 ORDER BY p.created_at DESC",
+    "SELECT count(*) FROM votes WHERE proposal_id = $1 AND signature_valid",
+    "UPDATE proposals SET status = $1, updated_at = now() WHERE id = $2",
+    "SELECT m.login, m.tier FROM maintainers m WHERE m.active ORDER BY m.login",
+    "INSERT INTO webhook_events (delivery_id, event, payload) VALUES ($1, $2, $3)",
+};
 
 }  // namespace loggen::msg

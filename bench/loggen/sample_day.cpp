@@ -43,15 +43,6 @@ struct PgProcess {
   int seq = 0;
 };
 
-constexpr std::array<std::string_view, 5> kSlowQueries = {
-    "SELECT p.id, p.title, p.status FROM proposals p JOIN votes v ON v.proposal_id = p.id "
-    "WHERE p.status = $1 ORDER BY p.created_at DESC",
-    "SELECT count(*) FROM votes WHERE proposal_id = $1 AND signature_valid",
-    "UPDATE proposals SET status = $1, updated_at = now() WHERE id = $2",
-    "SELECT m.login, m.tier FROM maintainers m WHERE m.active ORDER BY m.login",
-    "INSERT INTO webhook_events (delivery_id, event, payload) VALUES ($1, $2, $3)",
-};
-
 constexpr std::array<std::string_view, 7> kApiPaths = {
     "/api/proposals",    "/api/proposals/{}",        "/api/proposals/{}/votes", "/api/maintainers",
     "/api/repositories", "/api/proposals/{}/status", "/api/economic-nodes",
@@ -403,7 +394,7 @@ class SampleDay {
       const int64_t t = busy_time_of_day();
       if (app_in_outage(t)) continue;
       const int64_t took = rng_.between(500, 4800);
-      const std::string_view query = rng_.pick(kSlowQueries);
+      const std::string_view query = rng_.pick(msg::kSlowQueries);
       app_warn(t, "governance_app::db", fmt::format("slow query took {}ms: {}", took, query));
       if (took < 1000) continue;
       agenda_.plan(t - ms(1), [this, took, query](int64_t when) {
