@@ -2,6 +2,7 @@
 // The record every parser produces and every later stage reads.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace vigil {
@@ -19,6 +20,19 @@ enum Priority : int8_t {
   kDebug = 7,
 };
 
+// Structured fields beyond the common ones: a journald entry's fields (by name,
+// e.g. "_TRANSPORT") or a JSON line's members (by JSON pointer, e.g. "/http/status").
+// Rule selectors read them; the source that made the Event implements the lookup.
+class FieldLookup {
+ public:
+  // The field's value as text (a JSON number or bool as written), or nullopt when
+  // the event has no such field. The view is valid as long as the Event.
+  virtual std::optional<std::string_view> field(std::string_view name) const = 0;
+
+ protected:
+  ~FieldLookup() = default;
+};
+
 // Views point into the reader's buffer or the parser's scratch: an Event is valid
 // only until the next line is parsed. Whatever outlives it must be copied.
 struct Event {
@@ -30,6 +44,7 @@ struct Event {
   std::string_view message;  // the free text the rules scan
   int32_t pid = -1;          // -1 when unknown
   int8_t priority = kPriorityUnknown;
+  const FieldLookup* fields = nullptr;  // null: no structured fields
   bool parsed = true;  // false: best-effort event from a line that did not parse
 };
 
