@@ -12,6 +12,11 @@ namespace vigil::app {
 // The shipped packs: $VIGIL_PACKS_DIR if set, else the packs/ of the data directory.
 std::vector<std::string> default_rule_paths();
 
+// Where compiled rule databases are cached: $VIGIL_CACHE_DIR (set but empty:
+// no cache), else systemd's $CACHE_DIRECTORY, else $XDG_CACHE_HOME/vigil, else
+// ~/.cache/vigil.
+std::string rule_cache_dir();
+
 // The bundled sample day (samples/ of the data directory).
 std::string sample_dir();
 

@@ -1,6 +1,10 @@
 #include "rules/hs_database.h"
 
 #include <cstdlib>
+#include <string>
+
+#include "core/sha256.h"
+#include "rules/hs_cache.h"
 
 namespace vigil::rules {
 namespace {
@@ -66,7 +70,28 @@ Analysis analyse(const HsPattern& p, std::vector<Diagnostic>& errors) {
 struct Candidate {
   unsigned id;  // index into the caller's patterns
   bool prefilter;
+
+  unsigned flags() const { return kBaseFlags | (prefilter ? HS_FLAG_PREFILTER : 0); }
+  bool operator==(const Candidate&) const = default;
 };
+
+// Everything that decides the compiled database: library, target CPU, and
+// each expression with its id and flags.
+std::string cache_key(std::span<const HsPattern> patterns,
+                      const std::vector<Candidate>& candidates) {
+  Sha256 hash;
+  hash.update_field(hs_version());
+  hs_platform_info_t platform{};
+  if (hs_populate_platform(&platform) == HS_SUCCESS) {
+    hash.update_field(std::to_string(platform.tune) + "/" + std::to_string(platform.cpu_features));
+  }
+  hash.update_field("block");
+  for (const Candidate& c : candidates) {
+    hash.update_field(std::to_string(c.id) + "/" + std::to_string(c.flags()));
+    hash.update_field(*patterns[c.id].regex);
+  }
+  return hash.hex();
+}
 
 // One hs_compile_multi over `candidates`; on an error that names an expression,
 // returns its index in `candidates` through `failed`.
@@ -78,7 +103,7 @@ HsDatabase compile_multi(std::span<const HsPattern> patterns,
   std::vector<unsigned> ids;
   for (const Candidate& c : candidates) {
     expressions.push_back(patterns[c.id].regex->c_str());
-    flags.push_back(kBaseFlags | (c.prefilter ? HS_FLAG_PREFILTER : 0));
+    flags.push_back(c.flags());
     ids.push_back(c.id);
   }
   hs_database_t* raw_db = nullptr;
@@ -140,7 +165,18 @@ HsDatabase build_hs_subset(std::span<const HsPattern> patterns, std::span<const 
   for (const unsigned id : ids) {
     if (build.accepted[id]) candidates.push_back(Candidate{id, build.prefiltered[id]});
   }
-  HsDatabase db = compile_all(patterns, candidates, errors);
+  HsDatabase db;
+  const std::vector<Candidate> requested = candidates;
+  const std::string key = build.cache != nullptr ? cache_key(patterns, requested) : "";
+  if (build.cache != nullptr) db = build.cache->load(key);
+  if (db) {
+    ++build.from_cache;
+  } else {
+    db = compile_all(patterns, candidates, errors);
+    // Only a compile that needed no fallback is stored: the key names its inputs.
+    if (db && build.cache != nullptr && candidates == requested) build.cache->store(key, db.get());
+  }
+  if (db) ++build.databases;
   // A pattern dropped here (with its error) is left out of later subsets too,
   // so that its error is reported once.
   for (const unsigned id : ids) build.accepted[id] = false;

@@ -28,10 +28,15 @@ struct HsPattern {
   Location where;
 };
 
+class HsCache;
+
 struct HsBuild {
-  std::vector<bool> accepted;     // per pattern: passed the checks of a single expression
-  std::vector<bool> prefiltered;  // per pattern: compiled with HS_FLAG_PREFILTER
-  HsScratch scratch;              // serves every database built; each Context clones it
+  std::vector<bool> accepted;      // per pattern: passed the checks of a single expression
+  std::vector<bool> prefiltered;   // per pattern: compiled with HS_FLAG_PREFILTER
+  HsScratch scratch;               // serves every database built; each Context clones it
+  const HsCache* cache = nullptr;  // null: always compile
+  size_t databases = 0;            // built so far
+  size_t from_cache = 0;           // of which loaded from `cache`
 };
 
 // Checks each pattern on its own (hs_expression_info: cheap, no compile): a NUL
@@ -44,7 +49,8 @@ HsBuild analyse_hs_patterns(std::span<const HsPattern> patterns, std::vector<Dia
 // (HS_FLAG_SINGLEMATCH, on bytes); their Hyperscan ids are their indexes in
 // `patterns`. A pattern the whole compile rejects (too large) is retried as a
 // prefilter, then dropped with an error. `build.scratch` grows to serve the
-// database. Null when nothing compiled.
+// database. Null when nothing compiled. With `build.cache`, a database compiled
+// from the same expressions before is loaded instead, and a new one is stored.
 HsDatabase build_hs_subset(std::span<const HsPattern> patterns, std::span<const unsigned> ids,
                            HsBuild& build, std::vector<Diagnostic>& errors);
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,17 @@ class HitSink {
   virtual void on_hit(const Event& event, const Hit& hit) = 0;
 };
 
+struct CompileOptions {
+  // Compiled Hyperscan databases are kept here and reused while the patterns
+  // are unchanged (see rules/hs_cache.h); empty: compile every time.
+  std::string cache_dir;
+};
+
+struct CompileStats {
+  size_t databases = 0;   // Hyperscan databases the matcher scans with
+  size_t from_cache = 0;  // of which loaded from the cache instead of compiled
+};
+
 class Matcher {
  public:
   // Per-thread scan state (Hyperscan scratch, capture buffers).
@@ -38,7 +50,8 @@ class Matcher {
 
   // Compiles every pattern. On failure `errors` names each pattern that neither
   // engine accepts, at its location in the pack, and the result is null.
-  static std::unique_ptr<Matcher> compile(RuleSet rules, std::vector<Diagnostic>& errors);
+  static std::unique_ptr<Matcher> compile(RuleSet rules, std::vector<Diagnostic>& errors,
+                                          const CompileOptions& options = {});
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
   ~Matcher();
@@ -50,6 +63,7 @@ class Matcher {
   size_t match(const Event& event, Context& ctx, HitSink& sink) const;
 
   const RuleSet& rules() const;
+  CompileStats compile_stats() const;
 
  private:
   struct Impl;
