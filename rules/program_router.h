@@ -1,9 +1,9 @@
 #pragma once
 // Splits a rule set's patterns by the program their rules select, so that a line
-// is scanned only against the patterns that could fire on its program: a CRON
-// line never pays for the sshd patterns. Rules that select no program live in a
-// database of their own, scanned for every line, so no pattern is compiled into
-// more than the databases of the programs it names. Private to rules/.
+// is scanned once, against only the patterns that could fire on its program: a
+// CRON line never pays for the sshd patterns. Rules that select no program are
+// compiled into every program's database and into one of their own for all
+// other programs. Private to rules/.
 
 #include <span>
 #include <string>
@@ -26,10 +26,9 @@ class ProgramRouter {
                 std::span<const size_t> pattern_rule, HsBuild& build,
                 std::vector<Diagnostic>& errors);
 
-  // The database of the rules that name `program`; null when none does.
+  // The database of every rule that could fire on `program`: those that name it
+  // and those that name no program. Null when there is no such rule.
   const hs_database_t* database_for(std::string_view program) const;
-  // The database of the rules that select no program; null when there are none.
-  const hs_database_t* any_program() const { return any_program_; }
 
  private:
   struct Route {
