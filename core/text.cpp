@@ -1,11 +1,50 @@
 #include "core/text.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace vigil {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+constexpr uint64_t kEachByte = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Bytes from s[i] on that are ASCII other than NUL, so need no decoding. Log
+// text is almost all ASCII, so eight bytes are checked at a time.
+size_t ascii_run(std::string_view s, size_t i) {
+  const size_t start = i;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t zero_byte = (w - kEachByte) & ~w & kHighBits;
+    if (((w & kHighBits) | zero_byte) != 0) break;
+  }
+  while (i < s.size() && static_cast<uint8_t>(static_cast<uint8_t>(s[i]) - 1) < 0x7F) ++i;
+  return i - start;
+}
+
+// Bytes from s[i] on that go into a JSON string as they are: printable ASCII
+// other than '"' and '\\'.
+size_t json_plain_run(std::string_view s, size_t i) {
+  const size_t start = i;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    const auto has_byte = [w](uint8_t b) {
+      const uint64_t x = w ^ (kEachByte * b);
+      return ((x - kEachByte) & ~x & kHighBits) != 0;
+    };
+    const uint64_t control = (w - kEachByte * 0x20) & ~w & kHighBits;  // a byte < 0x20
+    if (((w & kHighBits) | control) != 0 || has_byte('"') || has_byte('\\')) break;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+  }
+  return i - start;
+}
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid
 // (overlong forms, surrogates and code points past U+10FFFF are invalid too).
@@ -41,6 +80,8 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
 
 bool is_clean_utf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    i += ascii_run(text, i);
+    if (i == text.size()) break;
     const size_t len = utf8_sequence_length(text, i);
     if (len == 0) return false;
     i += len;
@@ -50,6 +91,10 @@ bool is_clean_utf8(std::string_view text) {
 
 void append_sanitized_utf8(std::string& out, std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    const size_t run = ascii_run(text, i);
+    out.append(text.data() + i, run);
+    i += run;
+    if (i == text.size()) break;
     const size_t len = utf8_sequence_length(text, i);
     if (len == 0) {
       out += kReplacement;
@@ -65,12 +110,11 @@ void append_json_string(std::string& out, std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
   out += '"';
   for (size_t i = 0; i < text.size();) {
+    const size_t run = json_plain_run(text, i);
+    out.append(text.data() + i, run);
+    i += run;
+    if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
     switch (c) {
       case '"':
         out += "\\\"";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace vigil {
 namespace {
@@ -80,6 +81,37 @@ TEST(CleanUtf8, TellsWhenNoCopyIsNeeded) {
   EXPECT_FALSE(is_clean_utf8("\xff"));
   EXPECT_FALSE(is_clean_utf8("\xC3"));
   EXPECT_FALSE(is_clean_utf8("\xED\xBF\xBF"));
+}
+
+// The functions skip plain ASCII eight bytes at a time: a special byte must be
+// seen at every offset within and across those words.
+TEST(FastPaths, SpecialBytesAreFoundAtEveryOffset) {
+  struct Case {
+    std::string in, json, sanitized;
+    bool clean;
+  };
+  const std::vector<Case> cases = {
+      {"\"", "\\\"", "\"", true},
+      {"\\", "\\\\", "\\", true},
+      {"\n", "\\n", "\n", true},
+      {"\x01", "\\u0001", "\x01", true},
+      {"\x1f", "\\u001f", "\x1f", true},
+      {"\x7f", "\x7f", "\x7f", true},
+      {"\xC3\xA9", "\xC3\xA9", "\xC3\xA9", true},
+      {"\xff", kFffd, kFffd, false},
+      {"\0"s, kFffd, kFffd, false},
+  };
+  const std::string plain = "Failed password for root from 203.0.113.7";
+  for (const Case& c : cases) {
+    for (size_t at = 0; at <= plain.size(); ++at) {
+      const std::string in = plain.substr(0, at) + c.in + plain.substr(at);
+      const std::string head = plain.substr(0, at);
+      const std::string tail = plain.substr(at);
+      EXPECT_EQ(json(in), "\"" + head + c.json + tail + "\"") << "offset " << at;
+      EXPECT_EQ(sanitized(in), head + c.sanitized + tail) << "offset " << at;
+      EXPECT_EQ(is_clean_utf8(in), c.clean) << "offset " << at;
+    }
+  }
 }
 
 }  // namespace
