@@ -17,9 +17,13 @@ inline constexpr int32_t kApplicationId = 0x5649474C;
 // so those lines are read again.
 // journal_size_limit: a WAL that grew past Checkpointer::kMaxPages (a reader
 // held an old snapshot) shrinks back to 64 MiB.
+// Foreign keys stay declared (they document the schema, and `PRAGMA
+// foreign_key_check` verifies them) but are not enforced on the writer: it
+// inserts only ids it has just read or created itself, and the two parent
+// lookups per hit cost ~12% of commit time (measured).
 inline constexpr const char* kPragmas =
     "PRAGMA synchronous = NORMAL;"
-    "PRAGMA foreign_keys = ON;"
+    "PRAGMA foreign_keys = OFF;"
     "PRAGMA journal_size_limit = 67108864;";
 // 16 KiB pages: fewer and larger writes (measured: commits ~12% faster than with
 // 4 KiB). Takes effect only in a new file, so it runs before WAL mode is set.

@@ -38,7 +38,15 @@ void create_private_file(const std::string& path) {
   }
 }
 
+// Memory statistics take a global mutex on every SQLite allocation, and
+// nothing here reads them. Only possible before SQLite initialises.
+void configure_sqlite() {
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  static_cast<void>(configured);
+}
+
 DbHandle open_connection(const std::string& path) {
+  configure_sqlite();
   create_private_file(path);
   sqlite3* raw = nullptr;
   // NOMUTEX: a Store is used by one thread at a time, so SQLite's own locking is

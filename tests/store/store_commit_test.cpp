@@ -245,6 +245,8 @@ TEST_F(StoreCommit, ManyBatchesKeepEveryHitOnce) {
   }
   EXPECT_EQ(count_hits(), "5000");
   EXPECT_EQ(scalar(db(), "SELECT count(DISTINCT line) FROM hits"), "5000");
+  // The writer does not enforce foreign keys; every row must still satisfy them.
+  EXPECT_EQ(scalar(db(), "SELECT count(*) FROM pragma_foreign_key_check"), "0");
 }
 
 TEST_F(StoreCommit, CountsHitsPerRuleAndHourAcrossCommits) {
