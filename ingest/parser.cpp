@@ -1,66 +1,58 @@
 #include "ingest/parser.h"
 
+#include <utility>
+
+#include "ingest/level_words.h"
 #include "ingest/scan.h"
 #include "ingest/syslog_forms.h"
 
 namespace vigil::ingest {
-namespace {
-
-struct LevelWord {
-  std::string_view word;
-  int8_t priority;
-};
-constexpr LevelWord kLevels[] = {
-    {"ERROR", kErr},   {"WARN", kWarning},    {"INFO", kInfo}, {"DEBUG", kDebug},
-    {"TRACE", kDebug}, {"WARNING", kWarning}, {"ERR", kErr},   {"NOTICE", kNotice},
-    {"FATAL", kCrit},  {"CRITICAL", kCrit},   {"CRIT", kCrit},
-};
-
-// Syslog priority of a level word ("ERROR", "[warn]", "Info:"), or -1 when the
-// token is not one.
-int level_priority(std::string_view token) {
-  if (token.size() >= 2 && token.front() == '[' && token.back() == ']') {
-    token = token.substr(1, token.size() - 2);
-  } else if (!token.empty() && token.back() == ':') {
-    token.remove_suffix(1);
-  }
-  char upper[8];
-  if (token.size() < 3 || token.size() > sizeof upper) return -1;
-  for (size_t i = 0; i < token.size(); ++i) {
-    const char c = token[i];
-    upper[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  }
-  const std::string_view word(upper, token.size());
-  for (const LevelWord& level : kLevels) {
-    if (level.word == word) return level.priority;
-  }
-  return -1;
-}
-
-}  // namespace
 
 std::optional<Format> parse_format_name(std::string_view name) {
   if (name == "auto") return Format::kAuto;
   if (name == "syslog") return Format::kSyslog;
   if (name == "app") return Format::kApp;
+  if (name == "json") return Format::kJson;
   return std::nullopt;
 }
 
-LineParser::LineParser(Format format, std::string_view source, int64_t reference_time_us)
+namespace {
+
+bool starts_json_object(std::string_view line) {
+  size_t pos = 0;
+  while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+  return scan::char_at(line, pos, '{');
+}
+
+}  // namespace
+
+LineParser::LineParser(Format format, std::string_view source, int64_t reference_time_us,
+                       JsonFieldMap json_fields)
     : format_(format),
       source_(source),
       reference_time_us_(reference_time_us),
-      last_ts_us_(reference_time_us) {
+      last_ts_us_(reference_time_us),
+      json_fields_(std::move(json_fields)) {
+  set_reference_time(reference_time_us);
+}
+
+void LineParser::set_reference_time(int64_t reference_time_us) {
+  reference_time_us_ = reference_time_us;
   const detail::YearLimit limit = detail::year_limit(reference_time_us_);
   year_limit_ = limit.year;
   year_limit_within_ = limit.within_year;
 }
 
+LineParser::~LineParser() = default;
+
 bool LineParser::parse(std::string_view line, Event& out) {
   out = Event{};
   out.source = source_;
   bool ok = false;
-  if (!line.empty()) {
+  if (format_ == Format::kJson || (format_ == Format::kAuto && starts_json_object(line))) {
+    ok = parse_json(line, out);
+    if (!ok && !out.parsed) return false;  // an object without a time: counted, members kept
+  } else if (!line.empty()) {
     // One byte decides: a digit starts an ISO timestamp, which the app parser
     // handles (and hands to syslog when no level word follows it in kAuto).
     const bool app =
@@ -77,6 +69,24 @@ bool LineParser::parse(std::string_view line, Event& out) {
   out.message = line;
   out.parsed = false;
   ++failures_;
+  return false;
+}
+
+// False with parsed=false for an object without a usable time (counted here);
+// false with parsed=true when the line is no JSON object (the caller counts it).
+bool LineParser::parse_json(std::string_view line, Event& out) {
+  if (!json_) json_ = std::make_unique<JsonLineParser>(json_fields_);
+  switch (json_->parse(line, out)) {
+    case JsonLineParser::Result::kParsed:
+      return true;
+    case JsonLineParser::Result::kNoTime:
+      out.ts_us = last_ts_us_;
+      out.parsed = false;
+      ++failures_;
+      return false;
+    case JsonLineParser::Result::kInvalid:
+      break;
+  }
   return false;
 }
 
@@ -108,7 +118,7 @@ bool LineParser::parse_app(std::string_view line, Event& out) {
   out.ts_us = *ts;
   const size_t level_at = scan::skip_spaces(line, used);
   const size_t level_end = scan::find_or_end(line, level_at, ' ');
-  const int level = level_priority(line.substr(level_at, level_end - level_at));
+  const int level = detail::level_priority(line.substr(level_at, level_end - level_at));
   if (level < 0 && format_ == Format::kAuto) {
     // No level word: the RFC 3339 syslog form, "time host tag: message".
     return used < line.size() && detail::parse_origin(line, used + 1, out);

@@ -1,5 +1,6 @@
 #include "rules/examples.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -42,6 +43,25 @@ std::string priority_list(const std::vector<int>& priorities) {
   return list_text(names);
 }
 
+// Which entry of select.fields refuses `e`.
+std::string field_refusal(const Selector& s, const Event& e) {
+  if (e.fields == nullptr) {
+    return "the event has no structured fields (select.fields needs a JSON line or a "
+           "journald entry)";
+  }
+  for (const auto& [name, values] : s.fields) {
+    const auto value = e.fields->field(name);
+    if (!value) return "the event has no field " + name + " (select.fields)";
+    const auto accepts = [&](const FieldValue& v) { return v.accepts(*value); };
+    if (values.empty() || std::any_of(values.begin(), values.end(), accepts)) continue;
+    std::vector<std::string> accepted;
+    for (const FieldValue& v : values) accepted.push_back(v.text);
+    return "field " + name + " is " + quoted(*value) + ", not one of select.fields " +
+           list_text(accepted);
+  }
+  return "select.fields";
+}
+
 // Which key of `s` refuses `e`, told by trying each key alone.
 std::string selector_refusal(const Selector& s, const Event& e) {
   Selector only;
@@ -67,8 +87,13 @@ std::string selector_refusal(const Selector& s, const Event& e) {
     return std::string("priority ") + priority_name(e.priority) + " is not in select.priority " +
            priority_list(s.priorities);
   }
-  return std::string("priority ") + priority_name(e.priority) + " is not at most " +
-         "select.max_priority " + priority_name(s.max_priority);
+  only = Selector{};
+  only.max_priority = s.max_priority;
+  if (!only.admits(e)) {
+    return std::string("priority ") + priority_name(e.priority) + " is not at most " +
+           "select.max_priority " + priority_name(s.max_priority);
+  }
+  return field_refusal(s, e);
 }
 
 std::string parsed_text(const Event& e) {

@@ -67,6 +67,7 @@ struct Matcher::Impl {
   ProgramRouter router;  // the Hyperscan databases, one per selected program
   size_t max_submatches = 0;
   size_t max_groups = 0;
+  size_t max_field_captures = 0;
 
   void compile_re2(std::vector<Diagnostic>& errors);
   std::vector<HsPattern> hs_patterns() const;
@@ -83,6 +84,7 @@ struct Matcher::Context::State {
   bool confirm_first(std::span<const unsigned> ids, const std::vector<CompiledPattern>& patterns,
                      std::string_view text);
   bool capture(const CompiledPattern& p, std::string_view text);
+  void capture_fields(const Rule& rule, const Event& event, size_t first_slot);
 };
 
 void Matcher::Impl::compile_re2(std::vector<Diagnostic>& errors) {
@@ -122,6 +124,9 @@ std::unique_ptr<Matcher> Matcher::compile(RuleSet rules, std::vector<Diagnostic>
   impl->rules = std::move(rules);
   const size_t errors_before = errors.size();
   impl->compile_re2(errors);
+  for (const Rule& rule : impl->rules.rules) {
+    impl->max_field_captures = std::max(impl->max_field_captures, rule.field_captures.size());
+  }
   const std::vector<HsPattern> hs_patterns = impl->hs_patterns();
   impl->hs = analyse_hs_patterns(hs_patterns, errors);
   const HsCache cache(options.cache_dir);
@@ -150,8 +155,10 @@ std::unique_ptr<Matcher::Context> Matcher::make_context() const {
   state->scratch = clone_scratch(impl_->hs.scratch.get());
   state->fired.reserve(impl_->patterns.size());
   state->submatches.resize(impl_->max_submatches);
-  state->captures.reserve(impl_->max_groups);
-  state->values.resize(impl_->max_groups);
+  // Pattern groups, then field captures: each has a value slot of its own.
+  const size_t slots = impl_->max_groups + impl_->max_field_captures;
+  state->captures.reserve(slots);
+  state->values.resize(slots);
   // Room for any normalised ip, int or duration, so that they never allocate.
   for (std::string& v : state->values) v.reserve(64);
   return std::unique_ptr<Context>(new Context(std::move(state)));
@@ -179,6 +186,27 @@ bool Matcher::Context::State::capture(const CompiledPattern& p, std::string_view
     captures.push_back(Capture{group.name, value});
   }
   return true;
+}
+
+// A rule's field captures, after its pattern's groups, in value slots from
+// `first_slot` on. They fill in: a group that captured the same name wins. A
+// missing field or a value that fails its type is left out.
+void Matcher::Context::State::capture_fields(const Rule& rule, const Event& event,
+                                             size_t first_slot) {
+  if (event.fields == nullptr) return;
+  const size_t from_groups = captures.size();
+  for (size_t i = 0; i < rule.field_captures.size(); ++i) {
+    const FieldCapture& c = rule.field_captures[i];
+    const auto end = captures.begin() + static_cast<std::ptrdiff_t>(from_groups);
+    if (std::any_of(captures.begin(), end, [&](const Capture& g) { return g.name == c.name; })) {
+      continue;
+    }
+    const std::optional<std::string_view> raw = event.fields->field(c.field);
+    std::string_view value;
+    if (raw && normalize_capture(rule.capture_type(c.name), *raw, values[first_slot + i], value)) {
+      captures.push_back(Capture{c.name, value});
+    }
+  }
 }
 
 // One Hyperscan pass over the message adds the fired pattern ids to `fired`.
@@ -220,6 +248,7 @@ size_t Matcher::match(const Event& event, Context& ctx, HitSink& sink) const {
     if (!st.confirm_first(std::span(st.fired).subspan(i, end - i), m.patterns, event.message)) {
       continue;
     }
+    st.capture_fields(m.rules.rules[rule], event, m.max_groups);
     sink.on_hit(event, Hit{&m.rules.rules[rule], rule, st.captures});
     ++hits;
   }

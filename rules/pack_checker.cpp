@@ -53,7 +53,10 @@ bool Checker::check(const ReadRule& r) {
   check_unique_id(r);
   // Group checks need every pattern's groups; a broken pattern was reported
   // already, and guessing its groups would only add misleading errors.
-  if (const auto groups = compile_patterns(r)) {
+  if (auto groups = compile_patterns(r)) {
+    // From here on a field capture counts as a group: it can be typed and expected,
+    // and the messages list it among the groups.
+    for (const FieldCapture& c : r.rule.field_captures) groups->insert(c.name);
     check_capture_types(r, *groups);
     check_expected_captures(r, *groups);
   }

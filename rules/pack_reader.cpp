@@ -13,10 +13,11 @@ namespace vigil::rules {
 namespace {
 
 constexpr auto kPackKeys = std::to_array<std::string_view>({"pack", "rules"});
-constexpr auto kRuleKeys = std::to_array<std::string_view>(
-    {"id", "title", "severity", "select", "patterns", "captures", "tags", "examples"});
-constexpr auto kSelectKeys =
-    std::to_array<std::string_view>({"program", "unit", "source", "priority", "max_priority"});
+constexpr auto kRuleKeys =
+    std::to_array<std::string_view>({"id", "title", "severity", "select", "patterns", "captures",
+                                     "field_captures", "tags", "examples"});
+constexpr auto kSelectKeys = std::to_array<std::string_view>(
+    {"program", "unit", "source", "priority", "max_priority", "fields"});
 constexpr auto kExamplesKeys = std::to_array<std::string_view>({"match", "no_match"});
 constexpr auto kMatchExampleKeys =
     std::to_array<std::string_view>({"line", "captures", "source", "unit"});
@@ -26,6 +27,8 @@ constexpr auto kNoMatchExampleKeys = std::to_array<std::string_view>({"line", "s
 constexpr const char* kSeverities = "info, low, medium, high, critical";
 constexpr const char* kPriorities = "emerg, alert, crit, err, warning, notice, info, debug";
 constexpr const char* kCaptureTypes = "string, ip, user, int, duration";
+constexpr const char* kFieldNames =
+    "a JSON pointer like /http/status, a journald field like _TRANSPORT, or duration";
 
 using Fields = std::map<std::string, Field>;
 using Keys = std::span<const std::string_view>;
@@ -39,6 +42,15 @@ T or_empty(std::optional<T> value) {
 const Field* find(const Fields& fields, const std::string& key) {
   const auto it = fields.find(key);
   return it == fields.end() ? nullptr : &it->second;
+}
+
+// As RE2 names groups: a letter or '_', then letters, digits and '_'.
+bool valid_capture_name(std::string_view name) {
+  const auto word = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  return !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+         std::all_of(name.begin(), name.end(), word);
 }
 
 bool valid_id(std::string_view id) {
@@ -103,8 +115,11 @@ class PackReader {
   void read_select(const Field& field, Selector& select);
   void read_priorities(const Field& field, Selector& select);
   void read_max_priority(const Field& field, Selector& select);
+  void read_select_fields(const Field& field, Selector& select);
+  std::optional<std::string> field_name(const LocatedString& name);
   bool read_patterns(const Field& field, Rule& rule);
   void read_captures(const Field& field, ReadRule& out);
+  void read_field_captures(const Field& field, ReadRule& out);
   bool read_examples(const Field& field, ReadRule& out);
   bool read_example_list(const Field& field, bool match, ReadRule& out);
   std::optional<Example> read_example(const YAML::Node& node, bool match,
@@ -171,6 +186,7 @@ std::optional<ReadRule> PackReader::read_rule(const YAML::Node& node, const std:
     out.patterns_readable = read_patterns(*f, rule);
   }
   if (const Field* f = find(fields, "captures")) read_captures(*f, out);
+  if (const Field* f = find(fields, "field_captures")) read_field_captures(*f, out);
   if (const Field* f = find(fields, "tags")) {
     for (LocatedString& tag : or_empty(in_.string_list("tags", *f, "[auth_failure, ssh]"))) {
       rule.tags.push_back(std::move(tag.text));
@@ -231,6 +247,7 @@ void PackReader::read_select(const Field& field, Selector& select) {
   list("source", R"(["auth.log*"])", select.sources);
   if (const Field* f = find(fields, "priority")) read_priorities(*f, select);
   if (const Field* f = find(fields, "max_priority")) read_max_priority(*f, select);
+  if (const Field* f = find(fields, "fields")) read_select_fields(*f, select);
 }
 
 void PackReader::read_priorities(const Field& field, Selector& select) {
@@ -250,6 +267,48 @@ void PackReader::read_max_priority(const Field& field, Selector& select) {
     select.max_priority = *p;
   } else {
     in_.error(in_.at(field), "unknown priority '" + *name + "'; use one of: " + kPriorities);
+  }
+}
+
+std::optional<std::string> PackReader::field_name(const LocatedString& name) {
+  if (valid_field_name(name.text)) return name.text;
+  in_.error(name.where, "'" + name.text + "' is not a field name; use " + kFieldNames);
+  return std::nullopt;
+}
+
+// fields: {/http/status: ['>=500'], _TRANSPORT: [kernel], /user/name: []}
+void PackReader::read_select_fields(const Field& field, Selector& select) {
+  const char* hint = "fields: {/http/status: ['>=500'], _TRANSPORT: [stdout]}";
+  if (!field.value.IsMap()) {
+    in_.error(in_.at(field), std::string("'fields' must map field names to lists of accepted "
+                                         "values, e.g. ") +
+                                 hint + "; got " + shape_name(field.value));
+    return;
+  }
+  for (auto it = field.value.begin(); it != field.value.end(); ++it) {
+    const Field entry{it->first, it->second};
+    if (!entry.key.IsScalar()) {
+      in_.error(in_.at(entry.key), std::string("a key in 'fields' must be a field name; ") + hint);
+      continue;
+    }
+    const auto name = field_name(LocatedString{entry.key.Scalar(), in_.at(entry.key)});
+    if (!name) continue;
+    if (select.fields.contains(*name)) {
+      in_.error(in_.at(entry.key), "field '" + *name + "' repeated in 'fields'; keep only one");
+      continue;
+    }
+    std::vector<FieldValue> accepted;
+    for (const LocatedString& v :
+         or_empty(in_.string_list(*name, entry, "['>=500', '503'], or [] for any value"))) {
+      if (auto value = parse_field_value(v.text)) {
+        accepted.push_back(std::move(*value));
+      } else {
+        in_.error(v.where, "'" + v.text +
+                               "' compares with no number; write a bound as e.g. '>=1000' "
+                               "(a value starting with '>' or '<' is always a comparison)");
+      }
+    }
+    select.fields.emplace(*name, std::move(accepted));
   }
 }
 
@@ -275,6 +334,21 @@ void PackReader::read_captures(const Field& field, ReadRule& out) {
     }
     out.rule.captures.push_back(NamedCapture{std::move(name.text), *type});
     out.capture_where.push_back(name.where);
+  }
+}
+
+// field_captures: {duration: duration, target: /target}
+void PackReader::read_field_captures(const Field& field, ReadRule& out) {
+  for (auto& [name, source] :
+       or_empty(in_.string_map("field_captures", field, "{duration: duration, target: /target}"))) {
+    if (!valid_capture_name(name.text)) {
+      in_.error(name.where, "capture name '" + name.text +
+                                "' is not valid; use letters, digits and '_', e.g. duration");
+      continue;
+    }
+    if (auto read = field_name(source)) {
+      out.rule.field_captures.push_back(FieldCapture{name.text, std::move(*read)});
+    }
   }
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 
 namespace vigil::rules {
@@ -45,7 +47,92 @@ bool contains(const std::vector<T>& list, const U& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// The whole text as a number ("1532", "-2.5", "1e3"); nullopt otherwise.
+std::optional<double> number(std::string_view text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+bool journald_name(std::string_view name) {
+  const auto ok = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  return !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+         std::all_of(name.begin(), name.end(), ok);
+}
+
+bool json_pointer(std::string_view name) {
+  if (name.empty() || name[0] != '/' || name.find('"') != std::string_view::npos) return false;
+  for (size_t i = name.find('~'); i != std::string_view::npos; i = name.find('~', i + 1)) {
+    if (i + 1 >= name.size() || (name[i + 1] != '0' && name[i + 1] != '1')) return false;
+  }
+  return true;
+}
+
+bool fields_admit(const std::map<std::string, std::vector<FieldValue>>& wanted, const Event& e) {
+  if (wanted.empty()) return true;
+  if (e.fields == nullptr) return false;
+  for (const auto& [name, values] : wanted) {
+    const std::optional<std::string_view> value = e.fields->field(name);
+    if (!value) return false;
+    if (!values.empty() && std::none_of(values.begin(), values.end(),
+                                        [&](const FieldValue& v) { return v.accepts(*value); })) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+bool valid_field_name(std::string_view name) {
+  // "duration": ingest::kDurationField, the name JSON events answer their mapped duration by.
+  return json_pointer(name) || journald_name(name) || name == "duration";
+}
+
+std::optional<FieldValue> parse_field_value(std::string_view written) {
+  FieldValue v;
+  v.text = std::string(written);
+  struct Form {
+    std::string_view prefix;
+    FieldValue::Op op;
+  };
+  // Two-character forms first, so that ">=" is not read as ">" and "=1".
+  for (const Form& f : {Form{">=", FieldValue::Op::kAtLeast}, Form{"<=", FieldValue::Op::kAtMost},
+                        Form{">", FieldValue::Op::kAbove}, Form{"<", FieldValue::Op::kBelow}}) {
+    if (!written.starts_with(f.prefix)) continue;
+    std::string_view rest = written.substr(f.prefix.size());
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    const auto bound = number(rest);
+    if (!bound) return std::nullopt;
+    v.op = f.op;
+    v.bound = *bound;
+    return v;
+  }
+  return v;
+}
+
+bool FieldValue::accepts(std::string_view value) const {
+  if (op == Op::kEquals) return value == text;
+  const auto n = number(value);
+  if (!n) return false;
+  switch (op) {
+    case Op::kAtLeast:
+      return *n >= bound;
+    case Op::kAbove:
+      return *n > bound;
+    case Op::kAtMost:
+      return *n <= bound;
+    case Op::kBelow:
+      return *n < bound;
+    case Op::kEquals:
+      break;
+  }
+  return false;
+}
 
 const char* to_string(Severity s) {
   return kSeverityNames.at(static_cast<size_t>(s));
@@ -81,10 +168,14 @@ bool Selector::admits(const Event& e) const {
   if (!units.empty() && !contains(units, e.unit)) return false;
   if (!priorities.empty() && !contains(priorities, static_cast<int>(e.priority))) return false;
   if (max_priority >= 0 && (e.priority < 0 || e.priority > max_priority)) return false;
-  if (sources.empty()) return true;
-  const std::string_view name = basename(e.source);
-  return std::any_of(sources.begin(), sources.end(),
-                     [&](const std::string& glob) { return glob_matches(glob, name); });
+  if (!sources.empty()) {
+    const std::string_view name = basename(e.source);
+    if (std::none_of(sources.begin(), sources.end(),
+                     [&](const std::string& glob) { return glob_matches(glob, name); })) {
+      return false;
+    }
+  }
+  return fields_admit(fields, e);  // last: a lookup may re-read a JSON line
 }
 
 CaptureType Rule::capture_type(std::string_view name) const {

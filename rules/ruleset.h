@@ -1,6 +1,7 @@
 #pragma once
 // The rule model as loaded from packs: plain data, no engine types.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,26 @@ struct Location {
   int col = 0;   // 1-based
 };
 
+// A structured field's name as rules write it (see Event::fields): a JSON pointer
+// ("/http/status"; '~' only as "~0" or "~1"; no '"'), a journald field name
+// ("_TRANSPORT": A-Z, 0-9 and '_', not starting with a digit), or "duration" (a
+// JSON line's mapped duration in milliseconds, ingest/json_parser.h).
+bool valid_field_name(std::string_view name);
+
+// One accepted value of a structured field: the exact text, or a numeric bound
+// written ">=1000", ">1000", "<=1000" or "<1000" (the field's text must then be a
+// number: "1532", "12.5", "1e3").
+struct FieldValue {
+  enum class Op { kEquals, kAtLeast, kAbove, kAtMost, kBelow };
+  Op op = Op::kEquals;
+  std::string text;  // as written
+  double bound = 0;  // for the comparisons
+
+  bool accepts(std::string_view value) const;
+};
+// nullopt when `written` starts like a bound (">", "<") but its rest is no number.
+std::optional<FieldValue> parse_field_value(std::string_view written);
+
 // Which events a rule looks at. Empty lists admit everything.
 struct Selector {
   std::vector<std::string> programs;  // exact program names (sshd, sshd-session, ...)
@@ -44,6 +65,9 @@ struct Selector {
   std::vector<std::string> sources;   // glob on the source's file name (auth.log*, *.log)
   std::vector<int> priorities;        // exact priorities (e.g. warning only)
   int max_priority = -1;              // "err and worse": priority known and <= this
+  // Structured fields: each named field must be present and, unless its list is
+  // empty, have one of the accepted values. An event without fields is refused.
+  std::map<std::string, std::vector<FieldValue>> fields;
 
   bool admits(const Event& e) const;
 };
@@ -51,6 +75,13 @@ struct Selector {
 struct NamedCapture {
   std::string name;
   CaptureType type = CaptureType::kString;
+};
+
+// A capture taken from a structured field rather than a pattern group (a JSON
+// line's duration, a member's value); typed and normalised like a group.
+struct FieldCapture {
+  std::string name;   // the capture's name
+  std::string field;  // a valid_field_name
 };
 
 struct Pattern {
@@ -75,6 +106,10 @@ struct Rule {
   Selector select;
   std::vector<Pattern> patterns;       // first that matches wins; one hit per rule per event
   std::vector<NamedCapture> captures;  // typed captures; others default to kString
+  // Added to a hit's captures when the event has the field and the pattern's groups
+  // did not capture that name; absent fields and values that fail their type's
+  // check are left out (the hit stands).
+  std::vector<FieldCapture> field_captures;
   std::vector<std::string> tags;
   std::vector<Example> match_examples;
   std::vector<Example> no_match_examples;

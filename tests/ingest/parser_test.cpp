@@ -447,7 +447,8 @@ TEST(ParserFormatName, KnownNames) {
   EXPECT_EQ(parse_format_name("auto"), Format::kAuto);
   EXPECT_EQ(parse_format_name("syslog"), Format::kSyslog);
   EXPECT_EQ(parse_format_name("app"), Format::kApp);
-  EXPECT_EQ(parse_format_name("json"), std::nullopt);
+  EXPECT_EQ(parse_format_name("json"), Format::kJson);
+  EXPECT_EQ(parse_format_name("xml"), std::nullopt);
   EXPECT_EQ(parse_format_name(""), std::nullopt);
   EXPECT_EQ(parse_format_name("Auto"), std::nullopt);
 }
