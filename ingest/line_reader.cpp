@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -13,7 +14,7 @@
 namespace vigil::ingest {
 namespace {
 
-constexpr size_t kBlockSize = 256 * 1024;
+constexpr size_t kBlockSize = size_t{256} * 1024;
 constexpr uint32_t kFingerprintMax = 1024;
 constexpr uint64_t kFnvOffset = 14695981039346656037ull;
 constexpr uint64_t kFnvPrime = 1099511628211ull;
@@ -27,7 +28,7 @@ uint64_t fnv1a(uint64_t hash, const char* data, size_t size) {
 }
 
 [[noreturn]] void throw_errno(const std::string& path) {
-  throw Error(path + ": " + std::strerror(errno));
+  throw Error(path + ": " + errno_message(errno));
 }
 
 }  // namespace
@@ -56,7 +57,8 @@ struct LineReader::Impl {
   int fd = -1;
   size_t max_line = 0;
   size_t capacity = 0;
-  std::unique_ptr<char[]> buf;
+  // Left uninitialised: a container would zero (and so touch) every page.
+  std::unique_ptr<char[]> buf;  // NOLINT(modernize-avoid-c-arrays)
   size_t pos = 0;
   size_t end = 0;
   size_t scanned = 0;     // [pos, scanned) holds no '\n': memchr resumes there
@@ -67,6 +69,8 @@ struct LineReader::Impl {
   struct stat st {};
   uint32_t fp_len = 0;
   uint64_t fp = kFnvOffset;
+  bool hold = false;      // keep a last line without newline (following)
+  bool skipping = false;  // hold mode: a cut line's rest is still being skipped
 
   size_t read_at(char* dst, size_t size, uint64_t offset) const;
   void refresh_stat();
@@ -77,6 +81,7 @@ struct LineReader::Impl {
   bool fill();
   void emit(size_t start, size_t stop, bool newline, Line& out);
   void emit_cut(Line& out);
+  bool skip_rest();
 };
 
 size_t LineReader::Impl::read_at(char* dst, size_t size, uint64_t offset) const {
@@ -94,13 +99,13 @@ void LineReader::Impl::refresh_stat() {
 // FNV-1a of the first `len` bytes; `got` says how many the file had.
 uint64_t LineReader::Impl::hash_prefix(uint32_t len, uint32_t& got) const {
   uint64_t hash = kFnvOffset;
-  char chunk[4096];
+  std::array<char, 4096> chunk{};
   got = 0;
   while (got < len) {
-    const size_t want = std::min<size_t>(sizeof chunk, len - got);
-    const size_t n = read_at(chunk, want, got);
+    const size_t want = std::min<size_t>(chunk.size(), len - got);
+    const size_t n = read_at(chunk.data(), want, got);
     if (n == 0) break;
-    hash = fnv1a(hash, chunk, n);
+    hash = fnv1a(hash, chunk.data(), n);
     got += static_cast<uint32_t>(n);
   }
   return hash;
@@ -122,6 +127,7 @@ void LineReader::Impl::reset(uint64_t offset, uint64_t line) {
   pos = end = scanned = 0;
   read_off = next_off = base_off = offset;
   lines = line;
+  skipping = false;
   fp_len = 0;
   fp = kFnvOffset;
   update_fingerprint();
@@ -178,8 +184,30 @@ void LineReader::Impl::emit_cut(Line& out) {
     read_off += n;
     newline = static_cast<const char*>(std::memchr(scratch, '\n', n));
   }
+  // Held: the newline may still come; skip the rest when it is written.
+  skipping = hold && newline == nullptr;
   pos = scanned = newline == nullptr ? end : static_cast<size_t>(newline - buf.get()) + 1;
   next_off = read_off - (end - pos);
+}
+
+// Hold mode: goes on skipping a cut line's rest; true once its newline was read.
+bool LineReader::Impl::skip_rest() {
+  pos = end = scanned = 0;
+  for (;;) {
+    const size_t n = read_at(buf.get(), capacity, read_off);
+    if (n == 0) return false;
+    read_off += n;
+    if (fp_len < kFingerprintMax) update_fingerprint();
+    const void* newline = std::memchr(buf.get(), '\n', n);
+    next_off = read_off;
+    if (newline != nullptr) {
+      end = n;
+      pos = scanned = static_cast<size_t>(static_cast<const char*>(newline) - buf.get()) + 1;
+      next_off = read_off - (end - pos);
+      skipping = false;
+      return true;
+    }
+  }
 }
 
 LineReader::LineReader(const std::string& path, size_t max_line) : impl_(std::make_unique<Impl>()) {
@@ -191,9 +219,9 @@ LineReader::LineReader(const std::string& path, size_t max_line) : impl_(std::ma
   if (r.fd < 0) throw_errno(path);
   try {
     r.refresh_stat();
-    if (S_ISDIR(r.st.st_mode)) throw Error(path + ": " + std::strerror(EISDIR));
+    if (S_ISDIR(r.st.st_mode)) throw Error(path + ": " + errno_message(EISDIR));
     ::posix_fadvise(r.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    r.buf = std::make_unique_for_overwrite<char[]>(r.capacity);
+    r.buf = std::make_unique_for_overwrite<char[]>(r.capacity);  // NOLINT(modernize-avoid-c-arrays)
     r.reset(0, 0);
   } catch (...) {
     ::close(r.fd);
@@ -231,6 +259,7 @@ ResumeFrom LineReader::resume(const std::optional<SourcePosition>& saved) {
 
 bool LineReader::next(Line& out) {
   Impl& r = *impl_;
+  if (r.skipping && !r.skip_rest()) return false;
   for (;;) {
     const size_t from = std::max(r.pos, r.scanned);
     const void* newline =
@@ -248,9 +277,43 @@ bool LineReader::next(Line& out) {
     }
     if (!r.fill()) break;
   }
-  if (r.pos == r.end) return false;
+  if (r.pos == r.end || r.hold) return false;
   r.emit(r.pos, r.end, false, out);  // a last line without a newline
   return true;
+}
+
+void LineReader::set_hold_partial(bool hold) {
+  impl_->hold = hold;
+}
+
+bool LineReader::flush_partial(Line& out) {
+  Impl& r = *impl_;
+  if (r.skipping || r.pos == r.end) return false;
+  r.emit(r.pos, r.end, false, out);
+  return true;
+}
+
+size_t LineReader::partial_size() const {
+  return impl_->skipping ? 0 : impl_->end - impl_->pos;
+}
+
+bool LineReader::unchanged() {
+  Impl& r = *impl_;
+  r.refresh_stat();
+  if (static_cast<uint64_t>(r.st.st_size) < r.read_off) return false;
+  if (r.fp_len == 0) return true;
+  uint32_t got = 0;
+  const uint64_t hash = r.hash_prefix(r.fp_len, got);
+  return got == r.fp_len && hash == r.fp;
+}
+
+uint64_t LineReader::file_size() {
+  impl_->refresh_stat();
+  return static_cast<uint64_t>(impl_->st.st_size);
+}
+
+int LineReader::fd() const {
+  return impl_->fd;
 }
 
 SourcePosition LineReader::position() const {

@@ -47,9 +47,28 @@ class LineReader {
   ResumeFrom resume(const std::optional<SourcePosition>& saved);
 
   // The next line, or false at end of file. A last line without a newline is
-  // returned at end of file. Views stay valid until the next call. End of file is
-  // not sticky: after false, a later call returns lines appended since.
+  // returned at end of file (unless partial lines are held, below). Views stay
+  // valid until the next call. End of file is not sticky: after false, a later
+  // call returns lines appended since.
   bool next(Line& out);
+
+  // For following a file that is still being written: next() then keeps a last
+  // line without a newline buffered (its writer may not have finished it) and
+  // returns false; position() stays before it. A cut line whose newline has not
+  // been written yet is still skipped to its newline as it arrives (a position
+  // taken meanwhile lies inside that line: resuming there reads its rest as a line).
+  void set_hold_partial(bool hold);
+  // The held bytes as a line, when the writer is deemed done with it (idle, or the
+  // file was rotated away); false when nothing is held.
+  bool flush_partial(Line& out);
+  size_t partial_size() const;  // bytes held after the last line returned
+
+  // For following: false when the open file no longer holds what was read from it,
+  // i.e. it is shorter than the bytes read or its first bytes changed (truncated,
+  // perhaps already rewritten). Refreshes the size and mtime.
+  bool unchanged();
+  uint64_t file_size();  // current size of the open file (fstat)
+  int fd() const;        // the open file, to watch it (inotify on /proc/self/fd/N)
 
   // Position just after the last line returned, its newline and, for a cut line,
   // its skipped rest (dev, inode, fingerprint included). The fingerprint is FNV-1a

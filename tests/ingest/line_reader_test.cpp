@@ -272,6 +272,74 @@ TEST(LineReader, OpenErrorsNameTheFile) {
   }
 }
 
+TEST(LineReaderHold, PartialLastLineWaitsForItsNewline) {
+  test::TempDir dir;
+  const std::string path = dir.write("a.log", "one\ntw");
+  LineReader reader(path);
+  reader.set_hold_partial(true);
+  Line line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.text, "one");
+  EXPECT_FALSE(reader.next(line));
+  EXPECT_EQ(reader.partial_size(), 2u);
+  EXPECT_EQ(reader.position().offset, 4u);  // never past the held bytes
+  dir.append("a.log", "o\n");
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.text, "two");
+  EXPECT_EQ(line.offset, 4u);
+  EXPECT_EQ(reader.partial_size(), 0u);
+  EXPECT_FALSE(reader.flush_partial(line));
+}
+
+TEST(LineReaderHold, FlushDeliversTheHeldBytes) {
+  test::TempDir dir;
+  LineReader reader(dir.write("a.log", "x\nlast"));
+  reader.set_hold_partial(true);
+  Line line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_FALSE(reader.next(line));
+  ASSERT_TRUE(reader.flush_partial(line));
+  EXPECT_EQ(line.text, "last");
+  EXPECT_EQ(line.number, 2u);
+  EXPECT_EQ(line.offset, 2u);
+  EXPECT_EQ(reader.position().offset, 6u);
+  EXPECT_FALSE(reader.flush_partial(line));
+}
+
+TEST(LineReaderHold, CutLineRestIsSkippedAsItIsWritten) {
+  test::TempDir dir;
+  const std::string path = dir.write("a.log", "0123456789");
+  LineReader reader(path, 4);
+  reader.set_hold_partial(true);
+  Line line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.text, "0123");
+  EXPECT_TRUE(line.truncated);
+  EXPECT_FALSE(reader.next(line));
+  EXPECT_FALSE(reader.flush_partial(line));  // the cut line was delivered already
+  dir.append("a.log", "abc\nok\n");
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.text, "ok");
+  EXPECT_EQ(line.number, 2u);
+  EXPECT_EQ(line.offset, 14u);
+}
+
+TEST(LineReaderHold, UnchangedTellsTruncationAndRewrite) {
+  test::TempDir dir;
+  const std::string path = dir.write("a.log", "alpha\nbravo\n");
+  LineReader reader(path);
+  read_all(reader);
+  EXPECT_TRUE(reader.unchanged());
+  dir.append("a.log", "charlie\n");
+  EXPECT_TRUE(reader.unchanged());  // growing is fine
+  EXPECT_EQ(reader.file_size(), 20u);
+  rewrite_in_place(path, "ALPHA\nbravo\ncharlie\nmore\n");  // longer, other first bytes
+  EXPECT_FALSE(reader.unchanged());
+  rewrite_in_place(path, "a\n");
+  EXPECT_FALSE(reader.unchanged());
+  EXPECT_GE(reader.fd(), 0);
+}
+
 class LineReaderResume : public ::testing::Test {
  protected:
   // Reads the first `lines` lines of a fresh file and returns the position after them.
