@@ -42,6 +42,22 @@ void print_file(std::FILE* out, const FileSummary& file) {
   }
 }
 
+void print_journal(std::FILE* out, const JournalSummary& journal) {
+  const std::string start = journal.resumed
+                                ? fmt::format("resumed at entry {}", journal.first_entry)
+                                : std::string("from the start");
+  fmt::print(out, "  {}: {} entries, {} hits, {}\n", journal.display, journal.entries, journal.hits,
+             start);
+  if (!journal.error.empty()) fmt::print(out, "    error: {}\n", journal.error);
+  auto count = [out](uint64_t n, const char* what) {
+    if (n > 0) fmt::print(out, "    {}: {}\n", what, n);
+  };
+  count(journal.missing_message, "entries without MESSAGE (scanned as empty messages)");
+  count(journal.binary_message, "messages not valid UTF-8 (scanned as bytes, stored cleaned)");
+  count(journal.truncated_message, "messages over 1 MiB (their first MiB scanned)");
+  count(journal.unreadable_fields, "fields the journal could not return (corrupt data)");
+}
+
 void print_rule_counts(std::FILE* out, const ScanSummary& summary, const rules::Matcher& matcher) {
   std::vector<size_t> order(summary.hits_per_rule.size());
   std::iota(order.begin(), order.end(), size_t{0});
@@ -64,11 +80,23 @@ void print_summary(std::FILE* out, const ScanSummary& summary, const rules::Matc
     bytes += f.bytes;
   }
   const double seconds = std::max(summary.seconds, 1e-6);
-  fmt::print(out,
-             "vigil scan: {} files, {} lines, {} hits in {:.3f} s ({:.0f} lines/s, {:.1f} MB/s)\n",
-             summary.files.size(), lines, summary.hits, summary.seconds, lines / seconds,
-             bytes / seconds / 1e6);
+  if (!summary.journal) {
+    fmt::print(
+        out, "vigil scan: {} files, {} lines, {} hits in {:.3f} s ({:.0f} lines/s, {:.1f} MB/s)\n",
+        summary.files.size(), lines, summary.hits, summary.seconds,
+        static_cast<double>(lines) / seconds, static_cast<double>(bytes) / seconds / 1e6);
+  } else {
+    const uint64_t entries = summary.journal->entries;
+    const std::string files =
+        summary.files.empty() ? std::string()
+                              : fmt::format("{} files, {} lines, ", summary.files.size(), lines);
+    fmt::print(out, "vigil scan: {}{} journal entries, {} hits in {:.3f} s ({:.0f} {}/s)\n", files,
+               entries, summary.hits, summary.seconds,
+               static_cast<double>(lines + entries) / seconds,
+               summary.files.empty() ? "entries" : "lines+entries");
+  }
   for (const FileSummary& f : summary.files) print_file(out, f);
+  if (summary.journal) print_journal(out, *summary.journal);
   if (summary.hits > 0) {
     fmt::print(out, "hits by rule:\n");
     print_rule_counts(out, summary, matcher);
@@ -78,12 +106,17 @@ void print_summary(std::FILE* out, const ScanSummary& summary, const rules::Matc
 }  // namespace
 
 int run_scan_command(const ScanCommand& command) {
+  if (command.files.empty() && command.journal_dir.empty()) {
+    fmt::print(stderr, "vigil scan: name log files to scan, or --journal-dir DIR\n");
+    return kExitUsage;
+  }
   const auto rule_paths = command.rule_paths.empty() ? default_rule_paths() : command.rule_paths;
   auto matcher = load_rules(rule_paths, /*print_warnings=*/false);
   if (!matcher) return kExitUsage;
 
   ScanOptions options;
   options.files = command.files;
+  options.journal_dir = command.journal_dir;
   options.db_path = command.db_path;
   options.json_out = command.json ? stdout : nullptr;
   options.format = command.format;

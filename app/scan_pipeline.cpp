@@ -11,6 +11,7 @@
 
 #include "app/bounded_queue.h"
 #include "app/hit_json.h"
+#include "app/journal_scan.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "store/store.h"
@@ -261,14 +262,12 @@ bool ScanSummary::ok() const {
   for (const FileSummary& f : files) {
     if (!f.error.empty()) return false;
   }
-  return true;
+  return !journal || journal->error.empty();
 }
 
-ScanSummary run_scan(const ScanOptions& options, const rules::Matcher& matcher) {
-  const auto started = std::chrono::steady_clock::now();
-  ScanSummary summary;
-  summary.hits_per_rule.assign(matcher.rules().rules.size(), 0);
+namespace {
 
+void scan_files(const ScanOptions& options, const rules::Matcher& matcher, ScanSummary& summary) {
   // Checkpoints are read before the writer thread takes the connection over.
   std::unique_ptr<store::Store> db;
   std::map<std::string, std::optional<SourcePosition>> saved;
@@ -290,6 +289,17 @@ ScanSummary run_scan(const ScanOptions& options, const rules::Matcher& matcher) 
     summary.files.push_back(scanner.scan(display, key, saved[key], options.format));
   }
   writer.finish();
+}
+
+}  // namespace
+
+ScanSummary run_scan(const ScanOptions& options, const rules::Matcher& matcher) {
+  const auto started = std::chrono::steady_clock::now();
+  ScanSummary summary;
+  summary.hits_per_rule.assign(matcher.rules().rules.size(), 0);
+  if (!options.files.empty()) scan_files(options, matcher, summary);
+  // After the files, with a writer (and database connection) of its own.
+  if (!options.journal_dir.empty()) summary.journal = scan_journal(options, matcher, summary);
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace vigil::app {
 
 struct ScanOptions {
   std::vector<std::string> files;
+  std::string journal_dir;        // non-empty: read this directory's journal once, to its end
   std::string db_path;            // empty: hits are not stored
   std::FILE* json_out = nullptr;  // non-null: one JSON line per hit
   ingest::Format format = ingest::Format::kAuto;
@@ -34,12 +36,29 @@ struct FileSummary {
   uint64_t hits = 0;
 };
 
+// A journal directory read once: after the cursor saved in the store, else from
+// its oldest entry. Entries are numbered from 1 across scans (the hits' `line`).
+struct JournalSummary {
+  std::string display;   // the source's name: "journal:/absolute/dir"
+  std::string error;     // non-empty: the journal could not be read (to the end)
+  bool resumed = false;  // started after a saved cursor
+  uint64_t first_entry = 1;
+  uint64_t entries = 0;
+  uint64_t message_bytes = 0;
+  uint64_t missing_message = 0;    // entries without MESSAGE (scanned as empty)
+  uint64_t binary_message = 0;     // messages not valid UTF-8 (scanned as bytes)
+  uint64_t truncated_message = 0;  // messages over 1 MiB (their first MiB scanned)
+  uint64_t unreadable_fields = 0;  // fields the journal could not return
+  uint64_t hits = 0;
+};
+
 struct ScanSummary {
   std::vector<FileSummary> files;
+  std::optional<JournalSummary> journal;
   std::vector<uint64_t> hits_per_rule;  // indexed like matcher.rules().rules
   uint64_t hits = 0;
   double seconds = 0;
-  bool ok() const;  // every file was read
+  bool ok() const;  // every file (and the journal) was read
 };
 
 // Throws vigil::Error when the database cannot be opened or written; a file that
