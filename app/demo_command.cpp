@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -69,7 +70,9 @@ int run_demo(const std::string& db_path) {
       "\nThe hits are in {}; try:\n  sqlite3 {} \"SELECT rule, count(*) FROM hits GROUP BY "
       "rule\"\n",
       db_path, db_path);
-  return kExitOk;
+  fmt::print("\n");
+  std::fflush(stdout);  // fmt and stdio share stdout: keep the order
+  return write_demo_report(db_path);
 }
 
 }  // namespace vigil::app

@@ -10,6 +10,7 @@ packages=(
   googletest libgtest-dev libgmock-dev
   clang-format clang-tidy cppcheck
   systemd-journal-remote hyperfine time
+  chromium  # tests/reports/html_render_test.cpp renders the HTML report headless
 )
 
 sudo_cmd=()

@@ -1,0 +1,239 @@
+// The report's layout: what each section says, in which order.
+
+#include "reports/document.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "reports/folding.h"
+
+namespace vigil::reports {
+namespace {
+
+Table make_table(std::vector<std::string> header, std::vector<bool> numeric) {
+  return Table{std::move(header), std::move(numeric), {}};
+}
+
+Chart make_chart(std::string title, const Report& report, const std::vector<int64_t>& values) {
+  return Chart{std::move(title), report.hour_labels, values, false};
+}
+
+std::string join(const std::vector<std::string>& parts, const char* separator) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) out += separator;
+    out += part;
+  }
+  return out;
+}
+
+std::string or_unknown(const std::string& text) {
+  return text.empty() ? "(unknown)" : text;
+}
+
+Section summary_section(const Report& report) {
+  Section section{"Summary", {}};
+  Table table = make_table({"figure", "this period", "usual (7-day mean)", "change"},
+                           {false, true, true, false});
+  for (const Comparison& c : report.summary) {
+    table.rows.push_back(
+        {c.name, number(c.today), c.baseline ? decimal(*c.baseline) : "-", describe_change(c)});
+  }
+  section.items.emplace_back(std::move(table));
+  section.items.emplace_back(
+      "Alerts: none recorded. Actions: none recorded (see Alerts and actions).");
+  if (report.alerts.alerts_table || report.alerts.actions_table) {
+    section.items.back() = "Alerts recorded: " + number(report.alerts.alerts) +
+                           ". Actions recorded: " + number(report.alerts.actions) + ".";
+  }
+  return section;
+}
+
+Section authentication_section(const Report& report) {
+  const Authentication& auth = report.auth;
+  Section section{"Authentication", {}};
+  section.items.emplace_back("Failed logins: " + number(auth.failed) + " (invalid user names " +
+                             "tried: " + number(auth.invalid_users) +
+                             "). Accepted logins: " + number(auth.accepted) + ".");
+  section.items.emplace_back(make_chart("Failed logins per hour", report, auth.failed_per_hour));
+  Table ips = make_table({"source IP", "failures", "first seen", "last seen", "users tried"},
+                         {false, true, false, false, true});
+  for (const IpFailures& ip : auth.top_ips) {
+    ips.rows.push_back({ip.ip, number(ip.count), local_time_text(ip.first_us),
+                        local_time_text(ip.last_us), number(ip.distinct_users)});
+  }
+  if (!ips.rows.empty()) {
+    Chart bars{"Top source IPs by failures", {}, {}, true};
+    for (const IpFailures& ip : auth.top_ips) {
+      bars.labels.push_back(ip.ip);
+      bars.values.push_back(ip.count);
+    }
+    section.items.emplace_back(std::move(bars));
+    section.items.emplace_back(std::move(ips));
+  }
+  Table users = make_table({"user name targeted", "failures"}, {false, true});
+  for (const NameCount& user : auth.top_users)
+    users.rows.push_back({user.name, number(user.count)});
+  if (!users.rows.empty()) section.items.emplace_back(std::move(users));
+  if (auth.accepted_after_failures.empty()) {
+    section.items.emplace_back("No accepted login came from an IP that had failed before it.");
+  } else {
+    section.items.emplace_back("POSSIBLE COMPROMISE: accepted logins from IPs that failed first:");
+    Table table =
+        make_table({"time", "user", "IP", "failures before"}, {false, false, false, true});
+    for (const SuspectLogin& s : auth.accepted_after_failures) {
+      table.rows.push_back(
+          {local_time_text(s.ts_us), or_unknown(s.user), s.ip, number(s.failures_before)});
+    }
+    section.items.emplace_back(std::move(table));
+  }
+  if (auth.new_ips.empty()) {
+    section.items.emplace_back("No login was accepted from an IP never accepted before.");
+  } else {
+    section.items.emplace_back("Accepted logins from IPs never accepted before:");
+    Table table = make_table({"time", "user", "IP", "rule"}, {false, false, false, false});
+    for (const AcceptedLogin& a : auth.new_ips) {
+      table.rows.push_back({local_time_text(a.ts_us), or_unknown(a.user), a.ip, a.method});
+    }
+    section.items.emplace_back(std::move(table));
+  }
+  return section;
+}
+
+Section privilege_section(const Report& report) {
+  const Privilege& p = report.privilege;
+  Section section{"Privilege use", {}};
+  section.items.emplace_back(
+      "sudo commands: " + number(p.sudo_commands) +
+      ". sudo failures and denials: " + number(static_cast<int64_t>(p.sudo_failures.size())) +
+      ". su: " + number(p.su_success) + " successful, " + number(p.su_failed) + " failed.");
+  Table users =
+      make_table({"sudo user", "commands", "distinct", "run once"}, {false, true, true, false});
+  for (const SudoUser& u : p.sudo_by_user) {
+    users.rows.push_back({or_unknown(u.user), number(u.commands), number(u.distinct_commands),
+                          join(u.rare_commands, "; ")});
+  }
+  if (!users.rows.empty()) section.items.emplace_back(std::move(users));
+  Table events =
+      make_table({"time", "event", "user", "command / target"}, {false, false, false, false});
+  for (const auto* list : {&p.sudo_failures, &p.su_events}) {
+    for (const PrivilegeEvent& e : *list) {
+      events.rows.push_back({local_time_text(e.ts_us), e.rule, or_unknown(e.user), e.detail});
+    }
+  }
+  if (!events.rows.empty()) section.items.emplace_back(std::move(events));
+  return section;
+}
+
+Section services_section(const Report& report) {
+  const Services& s = report.services;
+  Section section{"Services and errors", {}};
+  section.items.emplace_back(
+      "Errors: " + number(s.errors) + " lines (each counted once, " +
+      "whatever number of rules matched it). Warnings: " + number(s.warnings) + ".");
+  section.items.emplace_back(make_chart("Errors per hour", report, s.errors_per_hour));
+  Table services = make_table({"unit / service", "errors", "warnings"}, {false, true, true});
+  for (const ServiceErrors& row : s.by_service) {
+    services.rows.push_back({row.service, number(row.errors), number(row.warnings)});
+  }
+  if (!services.rows.empty()) section.items.emplace_back(std::move(services));
+  Table messages = make_table({"error message (variable parts folded)", "count"}, {false, true});
+  for (const NameCount& m : s.top_messages) messages.rows.push_back({m.name, number(m.count)});
+  if (!messages.rows.empty()) section.items.emplace_back(std::move(messages));
+  if (s.slow.count == 0) {
+    section.items.emplace_back("Slow operations: none.");
+  } else {
+    section.items.emplace_back(
+        "Slow operations: " + number(s.slow.count) + "; p50 " + milliseconds(s.slow.p50_ms) +
+        ", p95 " + milliseconds(s.slow.p95_ms) + ", max " + milliseconds(s.slow.max_ms) + ".");
+  }
+  return section;
+}
+
+Section alerts_section(const Report& report) {
+  Section section{"Alerts and actions", {}};
+  const Alerts& a = report.alerts;
+  section.items.emplace_back(
+      a.alerts_table ? "Alerts recorded in the database: " + number(a.alerts) + "."
+                     : std::string("No alerts are recorded: this database has no alerts table "
+                                   "(alerting is not enabled yet)."));
+  section.items.emplace_back(
+      a.actions_table ? "Actions recorded in the database: " + number(a.actions) + "."
+                      : std::string("No actions are recorded: this database has no actions "
+                                    "table."));
+  return section;
+}
+
+Section ingest_section(const Report& report) {
+  Section section{"Ingest health", {}};
+  Table table = make_table({"source", "lines", "bytes", "parse failures", "hits", "last update"},
+                           {false, true, true, true, true, false});
+  for (const SourceHealth& s : report.ingest.sources) {
+    table.rows.push_back({s.source, number(s.lines), number(s.bytes), number(s.parse_failures),
+                          number(s.hits_in_range), local_time_text(s.last_update_us)});
+  }
+  if (table.rows.empty()) {
+    section.items.emplace_back("No source has been read into this database.");
+  } else {
+    section.items.emplace_back(
+        "Lines, bytes and parse failures are totals since each source was first read; hits "
+        "are this period's.");
+    section.items.emplace_back(std::move(table));
+  }
+  section.items.emplace_back("Database size: " + number(report.ingest.database_bytes) + " bytes.");
+  return section;
+}
+
+}  // namespace
+
+std::string number(int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+  return value < 0 ? "-" + digits : digits;
+}
+
+std::string decimal(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", value);
+  std::string text = buffer;
+  if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);
+  return text;
+}
+
+std::string milliseconds(double ms) {
+  return ms >= 1000 ? decimal(ms / 1000) + " s" : decimal(ms) + " ms";
+}
+
+std::string describe_change(const Comparison& c) {
+  if (!c.baseline) return "no baseline yet";
+  const double usual = *c.baseline;
+  if (usual == 0) return c.today == 0 ? "none, as usual" : "new (usually none)";
+  if (c.today == 0) return "none (usually " + decimal(usual) + ")";
+  const double ratio = static_cast<double>(c.today) / usual;
+  if (ratio >= 0.75 && ratio <= 1.33) return "as usual";
+  return decimal(ratio >= 10 ? std::round(ratio) : ratio) + "\xC3\x97 usual";
+}
+
+Document layout(const Report& report) {
+  Document doc;
+  doc.title = "vigil security report: " + report.range.label;
+  doc.subtitle = local_time_text(report.range.start_us) + " to " +
+                 local_time_text(report.range.end_us) + " (" +
+                 (report.range.tz.empty() ? std::string("local time") : report.range.tz) +
+                 "), generated " + local_time_text(report.generated_us);
+  if (!report.has_data()) {
+    Section none{"No data", {}};
+    none.items.emplace_back("No data for this period: the database holds no hits between " +
+                            local_time_text(report.range.start_us) + " and " +
+                            local_time_text(report.range.end_us) + ".");
+    doc.sections.push_back(std::move(none));
+    doc.sections.push_back(ingest_section(report));
+    return doc;
+  }
+  doc.sections = {summary_section(report),   authentication_section(report),
+                  privilege_section(report), services_section(report),
+                  alerts_section(report),    ingest_section(report)};
+  return doc;
+}
+
+}  // namespace vigil::reports

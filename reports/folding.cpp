@@ -1,0 +1,168 @@
+#include "reports/folding.h"
+
+#include <cctype>
+#include <cmath>
+#include <ctime>
+
+namespace vigil::reports {
+namespace {
+
+bool is_hex(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+bool is_digit(char c) {
+  return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+bool is_word(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+// A run of hex digits, dots, colons and dashes starting at `i`: the token the
+// folding rules classify.
+size_t token_end(std::string_view s, size_t i) {
+  while (i < s.size() && (is_hex(s[i]) || s[i] == '.' || s[i] == ':' || s[i] == '-')) ++i;
+  return i;
+}
+
+bool looks_ipv4(std::string_view t) {
+  int dots = 0;
+  for (char c : t) {
+    if (c == '.') {
+      ++dots;
+    } else if (!is_digit(c)) {
+      return false;
+    }
+  }
+  return dots == 3 && t.front() != '.' && t.back() != '.';
+}
+
+// Full form (7 colons) or compressed ("::"); a clock time "10:00:01" is neither.
+bool looks_ipv6(std::string_view t) {
+  int colons = 0;
+  for (char c : t) {
+    if (c == ':') {
+      ++colons;
+    } else if (!is_hex(c) && c != '.') {
+      return false;
+    }
+  }
+  return colons == 7 || (colons >= 2 && t.find("::") != std::string_view::npos);
+}
+
+// "10.0.0.7:5432": an IPv4 address with a port.
+bool looks_ipv4_port(std::string_view t) {
+  const size_t colon = t.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 == t.size()) return false;
+  for (char c : t.substr(colon + 1)) {
+    if (!is_digit(c)) return false;
+  }
+  return looks_ipv4(t.substr(0, colon));
+}
+
+// 8+ hex digits with both a digit and a letter, dashes allowed (UUIDs); a
+// date "2026-11-28" has no letter and folds as numbers.
+bool looks_hex_id(std::string_view t) {
+  size_t hex = 0;
+  bool digit = false;
+  bool letter = false;
+  for (char c : t) {
+    if (c == '-') continue;
+    if (!is_hex(c)) return false;
+    ++hex;
+    digit = digit || is_digit(c);
+    letter = letter || !is_digit(c);
+  }
+  return hex >= 8 && digit && letter;
+}
+
+}  // namespace
+
+std::string fold_message(std::string_view s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const bool at_word_start = i == 0 || !is_word(s[i - 1]);
+    if (at_word_start && is_hex(s[i])) {
+      size_t end = token_end(s, i);
+      while (end > i && (s[end - 1] == '.' || s[end - 1] == ':' || s[end - 1] == '-')) --end;
+      const std::string_view token = s.substr(i, end - i);
+      const bool word_ends = end >= s.size() || !is_word(s[end]);
+      if (word_ends && looks_ipv4(token)) {
+        out += "<ip>";
+        i = end;
+        continue;
+      }
+      if (word_ends && looks_ipv6(token)) {
+        out += "<ip>";
+        i = end;
+        continue;
+      }
+      if (word_ends && looks_ipv4_port(token)) {
+        out += "<ip>:<n>";
+        i = end;
+        continue;
+      }
+      if (word_ends && looks_hex_id(token)) {
+        out += "<id>";
+        i = end;
+        continue;
+      }
+    }
+    if (is_digit(s[i]) && (i == 0 || !std::isalpha(static_cast<unsigned char>(s[i - 1])))) {
+      while (i < s.size() &&
+             (is_digit(s[i]) || (s[i] == '.' && i + 1 < s.size() && is_digit(s[i + 1])))) {
+        ++i;
+      }
+      out += "<n>";
+      continue;
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+std::optional<double> parse_duration_ms(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (is_digit(text[i]) || text[i] == '.')) ++i;
+  if (i == 0) return std::nullopt;
+  double value = 0;
+  try {
+    value = std::stod(std::string(text.substr(0, i)));
+  } catch (...) {
+    return std::nullopt;
+  }
+  const std::string_view unit = text.substr(i);
+  if (unit.empty() || unit == "ms") return value;
+  if (unit == "us" || unit == "\xC2\xB5s") return value / 1000.0;
+  if (unit == "s") return value * 1000.0;
+  if (unit == "m") return value * 60'000.0;
+  if (unit == "h") return value * 3'600'000.0;
+  return std::nullopt;
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return sorted[rank == 0 ? 0 : rank - 1];
+}
+
+namespace {
+std::string local_format(int64_t us_utc, const char* format) {
+  const time_t seconds =
+      static_cast<time_t>(us_utc >= 0 ? us_utc / 1'000'000 : (us_utc - 999'999) / 1'000'000);
+  struct tm tm {};
+  localtime_r(&seconds, &tm);
+  char buffer[64];
+  const size_t n = std::strftime(buffer, sizeof buffer, format, &tm);
+  return std::string(buffer, n);
+}
+}  // namespace
+
+std::string local_time_text(int64_t us_utc) {
+  return local_format(us_utc, "%Y-%m-%d %H:%M:%S");
+}
+std::string local_hhmm(int64_t us_utc) {
+  return local_format(us_utc, "%H:%M");
+}
+
+}  // namespace vigil::reports

@@ -1,0 +1,201 @@
+// JSON with the same figures as the other formats, for other tools. Times are
+// µs UTC (`*_us`) plus ISO 8601 UTC text; counts are integers.
+
+#include <cstdio>
+#include <string>
+
+#include "core/text.h"
+#include "core/time.h"
+#include "reports/report.h"
+
+namespace vigil::reports {
+namespace {
+
+// A tiny writer: commas are placed by the caller's order of key() calls.
+class Json {
+ public:
+  Json& open(char bracket) {
+    comma();
+    out_ += bracket;
+    first_ = true;
+    return *this;
+  }
+  Json& close(char bracket) {
+    out_ += bracket;
+    first_ = false;
+    return *this;
+  }
+  Json& key(const char* name) {
+    comma();
+    append_json_string(out_, name);
+    out_ += ':';
+    first_ = true;  // the value follows without a comma
+    return *this;
+  }
+  Json& value(const std::string& text) {
+    comma();
+    append_json_string(out_, text);
+    return *this;
+  }
+  Json& value(int64_t number) {
+    comma();
+    out_ += std::to_string(number);
+    return *this;
+  }
+  Json& value(double number) {
+    comma();
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3f", number);
+    out_ += buffer;
+    return *this;
+  }
+  Json& flag(bool on) {
+    comma();
+    out_ += on ? "true" : "false";
+    return *this;
+  }
+  Json& null() {
+    comma();
+    out_ += "null";
+    return *this;
+  }
+  Json& time(const char* name, int64_t us) {
+    key((std::string(name) + "_us").c_str()).value(us);
+    return key(name).value(format_iso8601_utc(us));
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void comma() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  std::string out_;
+  bool first_ = true;
+};
+
+void write_counts(Json& j, const char* name, const std::vector<int64_t>& values) {
+  j.key(name).open('[');
+  for (int64_t v : values) j.value(v);
+  j.close(']');
+}
+
+void write_names(Json& j, const char* name, const std::vector<NameCount>& rows) {
+  j.key(name).open('[');
+  for (const NameCount& row : rows) {
+    j.open('{').key("name").value(row.name).key("count").value(row.count).close('}');
+  }
+  j.close(']');
+}
+
+void write_summary(Json& j, const Report& r) {
+  j.key("summary").open('[');
+  for (const Comparison& c : r.summary) {
+    j.open('{').key("name").value(c.name).key("count").value(c.today).key("baseline");
+    c.baseline ? j.value(*c.baseline) : j.null();
+    j.key("change").value(describe_change(c)).close('}');
+  }
+  j.close(']');
+}
+
+void write_auth(Json& j, const Authentication& a) {
+  j.key("authentication").open('{').key("failed").value(a.failed);
+  j.key("invalid_users").value(a.invalid_users).key("accepted").value(a.accepted);
+  write_counts(j, "failed_per_hour", a.failed_per_hour);
+  j.key("top_ips").open('[');
+  for (const IpFailures& ip : a.top_ips) {
+    j.open('{').key("ip").value(ip.ip).key("count").value(ip.count);
+    j.time("first_seen", ip.first_us).time("last_seen", ip.last_us);
+    j.key("distinct_users").value(ip.distinct_users).close('}');
+  }
+  j.close(']');
+  write_names(j, "top_users", a.top_users);
+  j.key("accepted_after_failures").open('[');
+  for (const SuspectLogin& s : a.accepted_after_failures) {
+    j.open('{').time("time", s.ts_us).key("user").value(s.user).key("ip").value(s.ip);
+    j.key("failures_before").value(s.failures_before).close('}');
+  }
+  j.close(']').key("new_ips").open('[');
+  for (const AcceptedLogin& l : a.new_ips) {
+    j.open('{').time("time", l.ts_us).key("user").value(l.user).key("ip").value(l.ip);
+    j.key("rule").value(l.method).close('}');
+  }
+  j.close(']').close('}');
+}
+
+void write_events(Json& j, const char* name, const std::vector<PrivilegeEvent>& events) {
+  j.key(name).open('[');
+  for (const PrivilegeEvent& e : events) {
+    j.open('{').time("time", e.ts_us).key("rule").value(e.rule).key("user").value(e.user);
+    j.key("detail").value(e.detail).close('}');
+  }
+  j.close(']');
+}
+
+void write_privilege(Json& j, const Privilege& p) {
+  j.key("privilege").open('{').key("sudo_commands").value(p.sudo_commands);
+  j.key("sudo_by_user").open('[');
+  for (const SudoUser& u : p.sudo_by_user) {
+    j.open('{').key("user").value(u.user).key("commands").value(u.commands);
+    j.key("distinct_commands").value(u.distinct_commands).key("rare_commands").open('[');
+    for (const std::string& c : u.rare_commands) j.value(c);
+    j.close(']').close('}');
+  }
+  j.close(']');
+  write_events(j, "sudo_failures", p.sudo_failures);
+  j.key("su_success").value(p.su_success).key("su_failed").value(p.su_failed);
+  write_events(j, "su_events", p.su_events);
+  j.close('}');
+}
+
+void write_services(Json& j, const Services& s) {
+  j.key("services").open('{').key("errors").value(s.errors).key("warnings").value(s.warnings);
+  write_counts(j, "errors_per_hour", s.errors_per_hour);
+  j.key("by_service").open('[');
+  for (const ServiceErrors& row : s.by_service) {
+    j.open('{').key("service").value(row.service).key("errors").value(row.errors);
+    j.key("warnings").value(row.warnings).close('}');
+  }
+  j.close(']');
+  write_names(j, "top_messages", s.top_messages);
+  j.key("slow").open('{').key("count").value(s.slow.count).key("p50_ms").value(s.slow.p50_ms);
+  j.key("p95_ms").value(s.slow.p95_ms).key("max_ms").value(s.slow.max_ms).close('}');
+  j.close('}');
+}
+
+void write_ingest(Json& j, const Report& r) {
+  j.key("alerts").open('{').key("alerts_table").flag(r.alerts.alerts_table);
+  j.key("actions_table").flag(r.alerts.actions_table);
+  j.key("alerts").value(r.alerts.alerts).key("actions").value(r.alerts.actions).close('}');
+  j.key("ingest").open('{').key("database_bytes").value(r.ingest.database_bytes);
+  j.key("sources").open('[');
+  for (const SourceHealth& s : r.ingest.sources) {
+    j.open('{').key("source").value(s.source).key("lines").value(s.lines);
+    j.key("bytes").value(s.bytes).key("parse_failures").value(s.parse_failures);
+    j.key("hits").value(s.hits_in_range).time("last_update", s.last_update_us).close('}');
+  }
+  j.close(']').close('}');
+}
+
+}  // namespace
+
+std::string render_json(const Report& report) {
+  Json j;
+  j.open('{').key("range").open('{').time("start", report.range.start_us);
+  j.time("end", report.range.end_us).key("label").value(report.range.label);
+  j.key("tz").value(report.range.tz).close('}');
+  j.time("generated", report.generated_us).key("hits").value(report.hits_in_range);
+  j.key("has_data").flag(report.has_data());
+  j.key("hour_labels").open('[');
+  for (const std::string& label : report.hour_labels) j.value(label);
+  j.close(']');
+  write_summary(j, report);
+  write_auth(j, report.auth);
+  write_privilege(j, report.privilege);
+  write_services(j, report.services);
+  write_ingest(j, report);
+  j.close('}');
+  return j.take() + "\n";
+}
+
+}  // namespace vigil::reports

@@ -1,0 +1,164 @@
+#pragma once
+// The daily security report: figures computed from vigil's database (read-only,
+// through SQL on the schema of store/), and renderers for a terminal, Markdown,
+// one self-contained HTML file and JSON. The figures are plain data, so every
+// format shows the same numbers.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace vigil::reports {
+
+// [start_us, end_us) in µs UTC. Hour buckets start at start_us, one per real
+// hour, so a local day has 23 or 25 of them on a DST change.
+struct ReportRange {
+  int64_t start_us = 0;
+  int64_t end_us = 0;
+  std::string label;  // "2026-11-28", or "since … until …"
+  std::string tz;     // the zone the labels are in ("" = process local time)
+};
+
+// The local day "YYYY-MM-DD" in the process's time zone (set TZ first), DST
+// exact; nullopt when the text is not a valid date.
+std::optional<ReportRange> local_day(const std::string& yyyy_mm_dd);
+// The local day that contains `us_utc`.
+ReportRange local_day_of(int64_t us_utc);
+
+// A figure of the summary with the mean of the 7 previous local days.
+struct Comparison {
+  std::string name;  // "failed logins"
+  int64_t today = 0;
+  std::optional<double> baseline;  // nullopt: no data stored before this range
+};
+
+struct IpFailures {
+  std::string ip;
+  int64_t count = 0;
+  int64_t first_us = 0;
+  int64_t last_us = 0;
+  int64_t distinct_users = 0;
+};
+struct NameCount {
+  std::string name;
+  int64_t count = 0;
+};
+// An accepted login from an IP that failed earlier in the range.
+struct SuspectLogin {
+  int64_t ts_us = 0;
+  std::string user;
+  std::string ip;
+  int64_t failures_before = 0;
+};
+struct AcceptedLogin {
+  int64_t ts_us = 0;
+  std::string user;
+  std::string ip;
+  std::string method;  // the rule: ssh.accepted_password / ssh.accepted_publickey
+};
+struct Authentication {
+  int64_t failed = 0;         // ssh.failed_password/_publickey/_keyboard_interactive
+  int64_t invalid_users = 0;  // ssh.invalid_user (same attempts, not added)
+  int64_t accepted = 0;
+  std::vector<int64_t> failed_per_hour;
+  std::vector<IpFailures> top_ips;   // at most 10
+  std::vector<NameCount> top_users;  // at most 10
+  std::vector<SuspectLogin> accepted_after_failures;
+  std::vector<AcceptedLogin> new_ips;  // first accepted login ever from that IP
+};
+
+struct SudoUser {
+  std::string user;
+  int64_t commands = 0;
+  int64_t distinct_commands = 0;
+  std::vector<std::string> rare_commands;  // run once in the range (at most 5)
+};
+struct PrivilegeEvent {
+  int64_t ts_us = 0;
+  std::string rule;
+  std::string user;
+  std::string detail;  // the command, or su's target user
+};
+struct Privilege {
+  int64_t sudo_commands = 0;
+  std::vector<SudoUser> sudo_by_user;
+  std::vector<PrivilegeEvent> sudo_failures;  // auth failures, denials, not allowed
+  int64_t su_success = 0;
+  int64_t su_failed = 0;
+  std::vector<PrivilegeEvent> su_events;
+};
+
+struct ServiceErrors {
+  std::string service;
+  int64_t errors = 0;  // distinct log lines, whatever number of rules fired
+  int64_t warnings = 0;
+};
+struct SlowOperations {
+  int64_t count = 0;  // with a readable duration
+  double p50_ms = 0;
+  double p95_ms = 0;
+  double max_ms = 0;
+};
+struct Services {
+  int64_t errors = 0;
+  int64_t warnings = 0;
+  std::vector<int64_t> errors_per_hour;
+  std::vector<ServiceErrors> by_service;
+  std::vector<NameCount> top_messages;  // normalised, at most 10
+  SlowOperations slow;
+};
+
+struct Alerts {
+  bool alerts_table = false;  // the alerting pipeline's tables, once they exist
+  bool actions_table = false;
+  int64_t alerts = 0;
+  int64_t actions = 0;
+};
+
+struct SourceHealth {
+  std::string source;
+  int64_t lines = 0;  // totals since the source was first read
+  int64_t bytes = 0;
+  int64_t parse_failures = 0;
+  int64_t hits_in_range = 0;
+  int64_t last_update_us = 0;
+};
+struct IngestHealth {
+  std::vector<SourceHealth> sources;
+  int64_t database_bytes = 0;
+};
+
+struct Report {
+  ReportRange range;
+  int64_t generated_us = 0;
+  int64_t hits_in_range = 0;
+  bool has_data() const { return hits_in_range > 0; }
+  std::vector<Comparison> summary;
+  Authentication auth;
+  Privilege privilege;
+  Services services;
+  Alerts alerts;
+  IngestHealth ingest;
+  std::vector<std::string> hour_labels;  // local "HH:00" of each hour bucket
+};
+
+// Reads the figures of `range`. Throws vigil::Error on a database failure.
+Report build_report(sqlite3* db, const ReportRange& range);
+// Opens `db_path` read-only (an error naming it if it is missing or not vigil's).
+Report build_report(const std::string& db_path, const ReportRange& range);
+
+struct TextStyle {
+  bool colour = false;  // ANSI bold headings; only for a terminal
+};
+std::string render_text(const Report& report, TextStyle style = {});
+std::string render_markdown(const Report& report);
+std::string render_html(const Report& report);
+std::string render_json(const Report& report);
+
+// "3× usual", "new", "as usual", "half of usual"…: `today` against `baseline`.
+std::string describe_change(const Comparison& comparison);
+
+}  // namespace vigil::reports
