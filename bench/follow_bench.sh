@@ -13,6 +13,8 @@ quick=0
 if [[ "${1:-}" == --quick ]]; then quick=1; shift; fi
 build_dir="${1:?usage: bench/follow_bench.sh [--quick] BUILD_DIR}"
 repo_dir="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/results_section.sh
+source "$repo_dir/bench/results_section.sh"
 results_file="$repo_dir/bench/RESULTS.md"
 vigil="$build_dir/app/vigil"
 tool="$build_dir/bench/vigil-follow-bench"
@@ -73,15 +75,5 @@ section="$tmp_dir/section.md"
   echo
 } >"$section"
 
-[[ -f "$results_file" ]] || printf '# Benchmark results\n\n' >"$results_file"
-awk -v section="$section" '
-  BEGIN { while ((getline line < section) > 0) body = body line "\n" }
-  /^## / {
-    skipping = 0
-    if ($0 == "## vigil run: following a file") { printf "%s", body; skipping = 1; done = 1; next }
-  }
-  !skipping { print }
-  END { if (!done) printf "%s", body }
-' "$results_file" >"$tmp_dir/RESULTS.md"
-cp "$tmp_dir/RESULTS.md" "$results_file"
+replace_results_section "## vigil run: following a file" "$section" "$results_file"
 echo "follow_bench: wrote $results_file" >&2

@@ -24,6 +24,8 @@
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/results_section.sh
+source "$repo_dir/bench/results_section.sh"
 readonly repo_dir
 readonly data_dir="$repo_dir/bench/data"
 readonly results_file="$repo_dir/bench/RESULTS.md"
@@ -276,22 +278,6 @@ write_section() {
   echo
 }
 
-# Replaces the "## vigil scan" section (up to the next "## " heading) or appends it.
-update_results() {
-  local section="$1"
-  [[ -f "$results_file" ]] || printf '# Benchmark results\n\n' >"$results_file"
-  awk -v section="$section" '
-    BEGIN { while ((getline line < section) > 0) body = body line "\n" }
-    /^## / {
-      skipping = 0
-      if ($0 == "## vigil scan") { printf "%s", body; skipping = 1; done = 1; next }
-    }
-    !skipping { print }
-    END { if (!done) printf "%s", body }
-  ' "$results_file" >"$tmp_dir/RESULTS.md"
-  cp "$tmp_dir/RESULTS.md" "$results_file"
-}
-
 # --- main ---------------------------------------------------------------------------
 
 generate auth-1M.log --kind auth --lines 1000000 --hit-ratio 0.1 --seed 1
@@ -303,7 +289,7 @@ bench_file auth-attack-1M.log
 if ((big)); then bench_big auth-10M.log; fi
 
 write_section >"$tmp_dir/section.md"
-update_results "$tmp_dir/section.md"
+replace_results_section "## vigil scan" "$tmp_dir/section.md" "$results_file"
 echo "scan_bench: wrote the \"vigil scan\" section of $results_file" >&2
 if [[ -n "$big_rss_kib" && "$big_rss_kib" != skipped ]] && ((big_rss_kib >= rss_bound_kib)); then
   die "peak RSS $((big_rss_kib / 1024)) MiB on 10M lines exceeds 64 MiB"
