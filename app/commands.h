@@ -13,7 +13,7 @@ enum ExitStatus : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2 };
 
 struct ScanCommand {
   std::vector<std::string> files;
-  std::string journal_dir;  // also (or only) this directory's journal files
+  std::string journal_dir;              // also (or only) this directory's journal files
   std::vector<std::string> rule_paths;  // empty: the shipped packs
   std::string db_path;
   bool json = false;

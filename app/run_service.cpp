@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -138,7 +137,7 @@ void Service::open_sources(store::Store& db) {
 void Service::open_journal(store::Store& db) {
   const JournalConfig& j = config_.journal;
   ingest::JournalOptions options;
-  if (!j.directory.empty()) options.directory = std::filesystem::absolute(j.directory).string();
+  options.directory = j.directory;
   options.filter.units = j.units;
   options.filter.identifiers = j.identifiers;
   options.filter.max_priority = j.max_priority;
@@ -152,7 +151,8 @@ void Service::open_journal(store::Store& db) {
       }
     }
   }
-  journal_state_.key = options.directory.empty() ? "journal" : "journal:" + options.directory;
+  // The same key as `vigil scan --journal-dir`: one checkpoint per journal.
+  journal_state_.key = ingest::journal_source_name(options.directory);
   if (auto totals = db.source(journal_state_.key); totals && !totals->position.cursor.empty()) {
     options.start.after_cursor = totals->position.cursor;
     journal_state_.entries = totals->stats.lines;

@@ -111,7 +111,7 @@ class Generator {
 
   // Writes one entry at `t`; returns whether it was written as a hit.
   bool entry(int64_t t, bool hit) {
-    Host& host = hosts_[rng_.skewed_below(hosts_.size())];
+    const Host& host = hosts_[rng_.skewed_below(hosts_.size())];
     w_.begin(host, t);
     if (hit) {
       static constexpr std::array<uint32_t, 8> kHits = {40, 18, 14, 10, 8, 5, 3, 2};
@@ -463,9 +463,8 @@ void run(const Arguments& args) {
       text.clear();
     }
   }
-  if (out != stdout ? std::fclose(out) != 0 : std::fflush(out) != 0) {
-    throw std::runtime_error(name + ": " + std::generic_category().message(errno));
-  }
+  const bool written = out == stdout ? std::fflush(out) == 0 : std::fclose(out) == 0;
+  if (!written) throw std::runtime_error(name + ": " + std::generic_category().message(errno));
   std::fprintf(stderr,
                "vigil-journalgen: %s entries=%llu bytes=%llu hit_entries=%llu hit_ratio=%.3f\n",
                name.c_str(), static_cast<unsigned long long>(args.entries),

@@ -45,7 +45,7 @@ struct Event {
   int32_t pid = -1;          // -1 when unknown
   int8_t priority = kPriorityUnknown;
   const FieldLookup* fields = nullptr;  // null: no structured fields
-  bool parsed = true;  // false: best-effort event from a line that did not parse
+  bool parsed = true;                   // false: best-effort event from a line that did not parse
 };
 
 }  // namespace vigil

@@ -24,9 +24,11 @@ std::string_view as_view(const void* data, size_t size) {
 
 JournalEntryReader::JournalEntryReader(std::string_view source, size_t max_message,
                                        std::vector<std::string> extra_fields)
-    : source_(source), max_message_(max_message) {
-  names_ = {"MESSAGE", "PRIORITY", "_SYSTEMD_UNIT", "UNIT",     "SYSLOG_IDENTIFIER",
-            "_COMM",   "_PID",     "SYSLOG_PID",    "_HOSTNAME"};
+    : source_(source),
+      max_message_(max_message),
+      // In the order of Slot.
+      names_{"MESSAGE", "PRIORITY", "_SYSTEMD_UNIT", "UNIT",     "SYSLOG_IDENTIFIER",
+             "_COMM",   "_PID",     "SYSLOG_PID",    "_HOSTNAME"} {
   for (std::string& name : extra_fields) {
     bool known = false;
     for (const std::string& have : names_) known = known || have == name;

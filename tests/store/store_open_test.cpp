@@ -79,7 +79,7 @@ TEST(StoreOpen, UsesWalAndTheDocumentedPragmas) {
   TempDir dir;
   auto store = Store::open(dir.file("vigil.db"));
   EXPECT_EQ(scalar(store->handle(), "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(scalar(store->handle(), "PRAGMA synchronous"), "1");  // NORMAL
+  EXPECT_EQ(scalar(store->handle(), "PRAGMA synchronous"), "1");   // NORMAL
   EXPECT_EQ(scalar(store->handle(), "PRAGMA foreign_keys"), "0");  // see store/sql.h
   EXPECT_NE(scalar(store->handle(), "PRAGMA busy_timeout"), "0");
   EXPECT_EQ(scalar(store->handle(), "PRAGMA page_size"), "16384");
