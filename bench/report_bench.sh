@@ -66,15 +66,43 @@ ANALYZE;
 SQL
 fi
 
-echo "report_bench: $(sqlite3 "$db" 'SELECT count(*) FROM hit_row') hits, $(du -h "$db" | cut -f1)"
-echo "report_bench: day 2026-11-28 holds $(sqlite3 "$db" "SELECT count(*) FROM hit_row WHERE ts >= $(( $(date -u -d 2026-11-28 +%s) * 1000000 )) AND ts < $(( $(date -u -d 2026-11-29 +%s) * 1000000 ))") hits"
-for format in json html; do
-  best=""
+total_hits="$(sqlite3 "$db" 'SELECT count(*) FROM hit_row')"
+day_hits="$(sqlite3 "$db" "SELECT count(*) FROM hit_row WHERE ts >= $(( $(date -u -d 2026-11-28 +%s) * 1000000 )) AND ts < $(( $(date -u -d 2026-11-29 +%s) * 1000000 ))")"
+echo "report_bench: $total_hits hits, $(du -h "$db" | cut -f1); day 2026-11-28 holds $day_hits"
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
+rows=()
+for format in text json html; do
+  times=()
   for _ in $(seq "$runs"); do
     t0=$(date +%s%N)
     TZ=UTC "$vigil" report --db "$db" --day 2026-11-28 --format "$format" -o "$data_dir/report.$format"
-    t=$(( ($(date +%s%N) - t0) / 1000000 ))
-    if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+    times+=($(( ($(date +%s%N) - t0) / 1000000 )))
   done
-  echo "report_bench: --format $format: best of $runs runs $best ms"
+  median="$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+  rss="$( { /usr/bin/time -f '%M' env TZ=UTC "$vigil" report --db "$db" --day 2026-11-28 \
+    --format "$format" -o "$data_dir/report.$format"; } 2>&1 | tail -n 1)"
+  echo "report_bench: --format $format: median of $runs runs ${median} ms (${times[*]})"
+  rows+=("| vigil report --format $format | $median | ${times[*]} | $((rss / 1024)) | < 2000 |")
 done
+
+section="$(mktemp)"
+{
+  echo "## vigil report"
+  echo
+  echo "Written by \`bench/report_bench.sh\` on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$repo_dir" rev-parse --short HEAD)."
+  echo
+  echo "- Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), Linux $(uname -r); load average at the start: $load"
+  echo "- Database: $total_hits stored hits over 30 days ($(du -h "$db" | cut -f1)); the reported day holds $day_hits."
+  echo "- Command: \`TZ=UTC vigil report --db DB --day 2026-11-28 --format F -o FILE\`; $runs runs, median; peak RSS: GNU time \`%M\`."
+  echo "- The tests run every query of the report through EXPLAIN QUERY PLAN: none scans hit_row."
+  echo
+  echo "| command | median ms | runs ms | peak RSS MiB | target ms |"
+  echo "|---|--:|---|--:|--:|"
+  printf '%s\n' "${rows[@]}"
+  echo
+} >"$section"
+# shellcheck source=bench/results_section.sh
+source "$repo_dir/bench/results_section.sh"
+replace_results_section "## vigil report" "$section" "$repo_dir/bench/RESULTS.md"
+rm -f "$section"
+echo "report_bench: wrote the \"vigil report\" section of bench/RESULTS.md"
