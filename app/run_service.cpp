@@ -38,6 +38,9 @@ struct JournalState {
   std::string key;
   uint64_t entries = 0;  // read so far, over the source's life: the hits' "line"
   SourceStats unflushed;
+  // A first start stands at the journal's tail: that cursor is stored even before
+  // an entry is read, so entries written while vigil is stopped are not skipped.
+  bool position_pending = false;
 };
 
 bool same_position(const std::optional<SourcePosition>& a, const SourcePosition& b) {
@@ -158,6 +161,8 @@ void Service::open_journal(store::Store& db) {
     journal_state_.entries = totals->stats.lines;
   } else {
     options.start.since_us = j.since_us;  // none: only entries to come
+    journal_state_.position_pending = true;
+    unflushed_lines_ = true;
   }
   journal_ = std::make_unique<ingest::JournalSource>(options);
   spdlog::info("reading {} ({})", journal_->name(),
@@ -243,10 +248,13 @@ void Service::add_positions(store::Batch& b) {
   }
   if (journal_) {
     store::BatchSource& source = b.source(static_cast<uint32_t>(files_.size()));
-    if (journal_state_.unflushed.lines > 0) {
+    if (journal_state_.unflushed.lines > 0 || journal_state_.position_pending) {
       SourcePosition position;
       position.cursor = journal_->cursor();
-      source.position = position;
+      if (!position.cursor.empty()) {
+        source.position = position;
+        journal_state_.position_pending = false;
+      }
     }
     source.stats = journal_state_.unflushed;
     journal_state_.unflushed = {};

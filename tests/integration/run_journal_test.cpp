@@ -103,6 +103,29 @@ TEST_F(RunJournal, RestartResumesJustAfterTheLastStoredEntry) {
             "12");
 }
 
+TEST_F(RunJournal, AFirstStartRemembersTheTailEvenWithoutEntries) {
+  journal_.append(failures("web1", 0, 2));
+  {
+    Child vigil = start();
+    wait_running(vigil);
+    // The tail's cursor is committed within a second, with no entry read.
+    ASSERT_TRUE(wait_until([&] {
+      return query_one(db_,
+                       "SELECT count(*) FROM source WHERE key LIKE 'journal:%' AND "
+                       "cursor != ''") == "1";
+    })) << vigil.stderr_text();
+    vigil.signal(SIGTERM);
+    ASSERT_EQ(vigil.wait(), 0);
+  }
+  journal_.append(failures("web1", 2, 3));  // written while vigil was stopped
+  Child vigil = start();
+  wait_running(vigil);
+  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 3; })) << vigil.stderr_text();
+  vigil.signal(SIGTERM);
+  ASSERT_EQ(vigil.wait(), 0);
+  EXPECT_EQ(hits_in(db_), 3);
+}
+
 TEST_F(RunJournal, TwoHostsInOneDirectoryAreAttributedToTheirHost) {
   journal_.append(failures("web1", 0, 1));
   Child vigil = start();
