@@ -12,8 +12,10 @@ namespace {
 constexpr size_t kKeptArenaBytes = size_t{16} << 20;
 
 size_t text_size(const HitView& h) {
-  return h.host.size() + h.program.size() + h.unit.size() + h.rule.size() + h.severity.size() +
-         h.message.size() + h.captures_json.size();
+  size_t size = h.host.size() + h.program.size() + h.unit.size() + h.rule.size() +
+                h.severity.size() + h.message.size() + h.captures_json.size();
+  for (const NamedValue& c : h.captures) size += c.name.size() + c.value.size();
+  return size;
 }
 
 }  // namespace
@@ -37,7 +39,16 @@ void Batch::add_hit(const HitView& h) {
   if (text_size(h) > kMaxTextBytes - arena_.size()) {
     throw Error("batch: more than 4 GiB of hit text; commit batches by size as well as count");
   }
-  StoredHit s{h.ts_us, h.line, h.offset, h.source, h.pid, {}, {}, {}, {}, {}, {}, {}};
+  StoredHit s{};
+  s.ts_us = h.ts_us;
+  s.line = h.line;
+  s.offset = h.offset;
+  s.source = h.source;
+  s.pid = h.pid;
+  s.rule_index = h.rule_index;
+  s.first_pair = static_cast<uint32_t>(pairs_.size());
+  s.pair_count = static_cast<uint32_t>(h.captures.size());
+  for (const NamedValue& c : h.captures) pairs_.emplace_back(keep(c.name), keep(c.value));
   s.host = keep(h.host);
   s.program = keep(h.program);
   s.unit = keep(h.unit);
@@ -63,7 +74,21 @@ HitView Batch::hit(size_t i) const {
   h.severity = view(s.severity);
   h.message = view(s.message);
   h.captures_json = view(s.captures);
+  h.rule_index = s.rule_index;
   return h;
+}
+
+void Batch::hit_captures(size_t i, std::vector<NamedValue>& out) const {
+  out.clear();
+  const StoredHit& s = hits_[i];
+  for (uint32_t p = s.first_pair; p < s.first_pair + s.pair_count; ++p) {
+    out.push_back({view(pairs_[p].first), view(pairs_[p].second)});
+  }
+}
+
+void Batch::set_hit_id(size_t i, int64_t id) {
+  if (hit_ids_.size() < hits_.size()) hit_ids_.resize(hits_.size(), 0);
+  hit_ids_.at(i) = id;
 }
 
 void Batch::clear() {
@@ -72,6 +97,10 @@ void Batch::clear() {
     source.stats = {};
   }
   hits_.clear();
+  pairs_.clear();
+  hit_ids_.clear();
+  alerts_.clear();
+  actions_.clear();
   arena_.clear();
   if (arena_.capacity() > kKeptArenaBytes) arena_.shrink_to_fit();
 }

@@ -4,7 +4,9 @@
 // of (or behind) the hits they cover.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,12 @@
 #include "core/position.h"
 
 namespace vigil::store {
+
+// One capture of a hit, by name.
+struct NamedValue {
+  std::string_view name;
+  std::string_view value;
+};
 
 // A hit as the pipeline hands it over; strings are borrowed and copied by add_hit.
 struct HitView {
@@ -27,6 +35,39 @@ struct HitView {
   std::string_view severity;  // info|low|medium|high|critical
   std::string_view message;
   std::string_view captures_json;  // {"ip":"203.0.113.7",...}
+  // For the thresholds, which run on the writer's side: the rule's index in the
+  // pipeline's rule set, and the captures as pairs (not stored as such).
+  uint32_t rule_index = 0;
+  std::span<const NamedValue> captures;
+};
+
+// An alert fired while the batch was committed (see Store::commit).
+struct AlertRecord {
+  int64_t id = 0;  // set when stored
+  std::string threshold;
+  std::string title;
+  std::string severity;
+  std::string key_json;  // {"ip":"203.0.113.77"}
+  uint64_t count = 0;
+  int64_t first_ts_us = 0;
+  int64_t last_ts_us = 0;
+  std::vector<int64_t> hit_ids;  // the hits that made it
+};
+
+// An audit row: a response considered for an alert, run or not.
+struct ActionRecord {
+  static constexpr size_t kNoAlert = std::numeric_limits<size_t>::max();
+  int64_t id = 0;           // set when stored
+  size_t alert = kNoAlert;  // index into the batch's alerts, or
+  int64_t alert_id = 0;     // an alert stored before (0: none)
+  std::string response;     // the configured response's name
+  std::string kind;         // ban_ip, unban_ip, isolate, evidence, notify, restart_unit, command
+  std::string key_json;     // the values it acts on: {"ip":"…"}
+  std::string argv_json;    // ["ufw","insert","1",…]; [] for built-ins
+  bool dry_run = true;
+  std::string status;  // planned, dry_run, refused, skipped (then running, done, …)
+  std::string reason;  // why refused or skipped
+  int64_t due_us = 0;  // not before (µs since the epoch)
 };
 
 struct BatchSource {
@@ -56,6 +97,20 @@ class Batch {
   // Bytes of hit text held: flush on this too, since one hit may carry a 1 MiB line.
   size_t text_bytes() const { return arena_.size(); }
 
+  // The captures of hit i as pairs, into `out` (cleared first).
+  void hit_captures(size_t i, std::vector<NamedValue>& out) const;
+
+  // The stored id of hit i, once Store::commit has inserted it (0 before).
+  int64_t hit_id(size_t i) const { return i < hit_ids_.size() ? hit_ids_[i] : 0; }
+  void set_hit_id(size_t i, int64_t id);
+
+  // Alerts and their actions, added while the batch is committed; the store
+  // fills in their ids.
+  std::vector<AlertRecord>& alerts() { return alerts_; }
+  const std::vector<AlertRecord>& alerts() const { return alerts_; }
+  std::vector<ActionRecord>& actions() { return actions_; }
+  const std::vector<ActionRecord>& actions() const { return actions_; }
+
   // Keeps sources (their positions and stats reset) and, up to a limit, capacity.
   void clear();
 
@@ -70,6 +125,9 @@ class Batch {
     uint64_t offset = 0;
     uint32_t source = 0;
     int32_t pid = 0;
+    uint32_t rule_index = 0;
+    uint32_t first_pair = 0;  // into pairs_
+    uint32_t pair_count = 0;
     Span host, program, unit, rule, severity, message, captures;
   };
   Span keep(std::string_view text);  // the caller has checked the arena's limit
@@ -77,6 +135,10 @@ class Batch {
 
   std::vector<BatchSource> sources_;
   std::vector<StoredHit> hits_;
+  std::vector<std::pair<Span, Span>> pairs_;  // capture names and values
+  std::vector<int64_t> hit_ids_;
+  std::vector<AlertRecord> alerts_;
+  std::vector<ActionRecord> actions_;
   std::string arena_;
 };
 

@@ -102,9 +102,65 @@ CREATE VIEW hits(id, ts, host, source, line, program, pid, unit, rule, severity,
   JOIN rule AS r ON r.id = h.rule_id;
 )sql";
 
+// Schema v2: alerts and the actions taken on them.
+// - alert_row: one row per alert fired (a threshold crossed for one key); `key`
+//   is a JSON object of the group's captures. alert_hit lists the hits that
+//   made it.
+// - action_row: the audit trail. Every response considered for an alert gets a
+//   row, whether it ran, was a dry run, or was refused (and why); `status` moves
+//   planned -> running -> done | failed | timed_out. `due` lets a row wait for
+//   its time (an unban), and survives restarts as a planned row.
+// - The views `alerts` and `actions` are the stable interface (DESIGN.md); their
+//   first columns are DESIGN.md's, later ones add the audit detail.
+inline constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE alert_row(
+  id INTEGER PRIMARY KEY,
+  threshold TEXT NOT NULL,
+  key TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  title TEXT NOT NULL,
+  stored INTEGER NOT NULL
+);
+CREATE INDEX alert_row_last_ts ON alert_row(last_ts);
+CREATE TABLE alert_hit(
+  alert_id INTEGER NOT NULL REFERENCES alert_row(id),
+  hit_id INTEGER NOT NULL REFERENCES hit_row(id),
+  PRIMARY KEY(alert_id, hit_id)
+) WITHOUT ROWID;
+CREATE TABLE action_row(
+  id INTEGER PRIMARY KEY,
+  alert_id INTEGER REFERENCES alert_row(id),
+  response TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  argv TEXT NOT NULL,
+  dry_run INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  due INTEGER NOT NULL,
+  started INTEGER,
+  finished INTEGER,
+  exit_status INTEGER,
+  output TEXT
+);
+CREATE INDEX action_row_alert ON action_row(alert_id);
+CREATE INDEX action_row_status_due ON action_row(status, due);
+CREATE INDEX action_row_due ON action_row(due);
+CREATE VIEW alerts(id, threshold, key, count, first_ts, last_ts, severity, title) AS
+  SELECT id, threshold, key, count, first_ts, last_ts, severity, title FROM alert_row;
+CREATE VIEW actions(id, alert_id, response, argv, dry_run, exit_status, started, finished,
+                    kind, status, reason, due, output) AS
+  SELECT id, alert_id, response, argv, dry_run, exit_status, started, finished, kind, status,
+         reason, due, output
+  FROM action_row;
+)sql";
+
 // Forward migrations: kMigrations[i] takes user_version i to i + 1, so schema
-// v2 is one more entry. Each runs in the same transaction as its version bump.
-inline constexpr std::array kMigrations = {kSchemaV1};
+// v3 is one more entry. Each runs in the same transaction as its version bump.
+inline constexpr std::array kMigrations = {kSchemaV1, kSchemaV2};
 inline constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
 
 inline constexpr const char* kBegin = "BEGIN IMMEDIATE";
@@ -157,6 +213,35 @@ VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
 inline constexpr const char* kAddRuleHour = R"sql(
 INSERT INTO rule_hour(hour, rule_id, hits) VALUES(?1, ?2, ?3)
 ON CONFLICT(hour, rule_id) DO UPDATE SET hits = hits + excluded.hits
+)sql";
+
+// ?1 threshold, ?2 key, ?3 count, ?4 first_ts, ?5 last_ts, ?6 severity, ?7 title, ?8 stored.
+inline constexpr const char* kInsertAlert = R"sql(
+INSERT INTO alert_row(threshold, key, count, first_ts, last_ts, severity, title, stored)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+)sql";
+
+// ?1 alert_id, ?2 hit_id.
+inline constexpr const char* kInsertAlertHit =
+    "INSERT OR IGNORE INTO alert_hit(alert_id, hit_id) VALUES(?1, ?2)";
+
+// ?1 alert_id (NULL: none), ?2 response, ?3 kind, ?4 key, ?5 argv, ?6 dry_run,
+// ?7 status, ?8 reason, ?9 due.
+inline constexpr const char* kInsertAction = R"sql(
+INSERT INTO action_row(alert_id, response, kind, key, argv, dry_run, status, reason, due)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+)sql";
+
+// ?1 id, ?2 started.
+inline constexpr const char* kStartAction =
+    "UPDATE action_row SET status = 'running', started = ?2 WHERE id = ?1";
+
+// ?1 id, ?2 status, ?3 reason, ?4 exit_status (NULL: none), ?5 output, ?6 finished,
+// ?7 started (kept when already set).
+inline constexpr const char* kFinishAction = R"sql(
+UPDATE action_row SET status = ?2, reason = ?3, exit_status = ?4, output = ?5, finished = ?6,
+                      started = coalesce(started, ?7)
+WHERE id = ?1
 )sql";
 
 // Lets the query planner learn from this connection's queries at close.

@@ -44,6 +44,9 @@ class Statement {
 
   int64_t column_int64(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
   uint64_t column_uint64(int col) const { return static_cast<uint64_t>(column_int64(col)); }
+  bool column_is_null(int col) const {
+    return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL;
+  }
   std::string column_text(int col) const;
 
   // Resets the statement when the caller's block ends, also by an exception, so

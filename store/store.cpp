@@ -90,7 +90,7 @@ struct Store::Impl {
   ~Impl();
 
   std::optional<SourceTotals> source(std::string_view key);
-  void commit(const Batch& batch);
+  void commit(Batch& batch, const DuringCommit& during);
 
   std::string path;
   DbHandle db;
@@ -99,10 +99,12 @@ struct Store::Impl {
  private:
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
 
-  void write(const Batch& batch);
+  void write(Batch& batch);
   void save_sources(const Batch& batch);
   int64_t save_source(const BatchSource& source, int64_t updated_us);
-  void save_hit(const HitView& hit);
+  int64_t save_hit(const HitView& hit);
+  void save_alerts(Batch& batch, int64_t stored_us);
+  void save_actions(Batch& batch);
   void save_rule_hours();
   int64_t rule_id(std::string_view name);  // interned: the rule table grows as rules fire
   std::optional<int64_t> find_rule(std::string_view name);
@@ -119,6 +121,9 @@ struct Store::Impl {
   Statement insert_rule_{db.get(), path, sql::kInsertRule, "add rule"};
   Statement insert_hit_{db.get(), path, sql::kInsertHit, "insert hit"};
   Statement add_rule_hour_{db.get(), path, sql::kAddRuleHour, "count hits per hour"};
+  Statement insert_alert_{db.get(), path, sql::kInsertAlert, "insert alert"};
+  Statement insert_alert_hit_{db.get(), path, sql::kInsertAlertHit, "link alert to hit"};
+  Statement insert_action_{db.get(), path, sql::kInsertAction, "insert action"};
 
   Checkpointer checkpointer_{path};
   std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> rules_;
@@ -164,11 +169,14 @@ std::optional<SourceTotals> Store::Impl::source(std::string_view key) {
   return t;
 }
 
-void Store::Impl::commit(const Batch& batch) {
+void Store::Impl::commit(Batch& batch, const DuringCommit& during) {
   checkpointer_.before_transaction();
   begin_.run();
   try {
     write(batch);
+    if (during) during(batch);
+    save_alerts(batch, now_us());
+    save_actions(batch);
     commit_.run();
   } catch (...) {
     abandon();
@@ -177,11 +185,58 @@ void Store::Impl::commit(const Batch& batch) {
   rules_added_.clear();
 }
 
-void Store::Impl::write(const Batch& batch) {
+void Store::Impl::write(Batch& batch) {
   save_sources(batch);
   rule_hours_.clear();
-  for (size_t i = 0; i < batch.hit_count(); ++i) save_hit(batch.hit(i));
+  for (size_t i = 0; i < batch.hit_count(); ++i) batch.set_hit_id(i, save_hit(batch.hit(i)));
   save_rule_hours();
+}
+
+void Store::Impl::save_alerts(Batch& batch, int64_t stored_us) {
+  for (AlertRecord& alert : batch.alerts()) {
+    Statement& s = insert_alert_;
+    s.bind(1, alert.threshold);
+    s.bind(2, alert.key_json);
+    s.bind(3, alert.count);
+    s.bind(4, alert.first_ts_us);
+    s.bind(5, alert.last_ts_us);
+    s.bind(6, alert.severity);
+    s.bind(7, alert.title);
+    s.bind(8, stored_us);
+    s.run();
+    alert.id = sqlite3_last_insert_rowid(db.get());
+    for (const int64_t hit : alert.hit_ids) {
+      if (hit <= 0) continue;  // a hit that was never stored (no database before)
+      insert_alert_hit_.bind(1, alert.id);
+      insert_alert_hit_.bind(2, hit);
+      insert_alert_hit_.run();
+    }
+  }
+}
+
+void Store::Impl::save_actions(Batch& batch) {
+  for (ActionRecord& action : batch.actions()) {
+    const int64_t alert_id = action.alert != ActionRecord::kNoAlert
+                                 ? batch.alerts().at(action.alert).id
+                                 : action.alert_id;
+    Statement& s = insert_action_;
+    if (alert_id > 0) {
+      s.bind(1, alert_id);
+    } else {
+      s.bind_null(1);
+    }
+    s.bind(2, action.response);
+    s.bind(3, action.kind);
+    s.bind(4, action.key_json.empty() ? std::string_view("{}") : action.key_json);
+    s.bind(5, action.argv_json.empty() ? std::string_view("[]") : action.argv_json);
+    s.bind(6, int64_t{action.dry_run});
+    s.bind(7, action.status);
+    s.bind(8, action.reason);
+    s.bind(9, action.due_us);
+    s.run();
+    action.id = sqlite3_last_insert_rowid(db.get());
+    action.alert_id = alert_id;
+  }
 }
 
 // Rolls back whatever part of the batch was written, and forgets rule ids that
@@ -233,7 +288,7 @@ int64_t Store::Impl::save_source(const BatchSource& source, int64_t updated_us) 
   return s.column_int64(0);
 }
 
-void Store::Impl::save_hit(const HitView& hit) {
+int64_t Store::Impl::save_hit(const HitView& hit) {
   const int64_t rule = rule_id(hit.rule);
   Statement& s = insert_hit_;
   s.bind(1, hit.ts_us);
@@ -255,6 +310,7 @@ void Store::Impl::save_hit(const HitView& hit) {
   s.bind(12, hit.message);
   s.run();
   ++rule_hours_[{hour_of(hit.ts_us), rule}];
+  return sqlite3_last_insert_rowid(db.get());
 }
 
 void Store::Impl::save_rule_hours() {
@@ -299,8 +355,8 @@ Store::~Store() = default;
 std::optional<SourceTotals> Store::source(std::string_view key) {
   return impl_->source(key);
 }
-void Store::commit(const Batch& batch) {
-  impl_->commit(batch);
+void Store::commit(Batch& batch, const DuringCommit& during) {
+  impl_->commit(batch, during);
 }
 int Store::schema_version() const {
   return impl_->version;

@@ -4,6 +4,7 @@
 // thread of its own with a second connection copies the WAL into the file.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,8 +35,15 @@ class Store {
   // The saved position and totals of a source, if it was ever committed.
   std::optional<SourceTotals> source(std::string_view key);
 
-  // Hits, source positions and stats of the batch, in one transaction.
-  void commit(const Batch& batch);
+  // Called inside the commit's transaction once the batch's hits are inserted
+  // (Batch::hit_id is valid): it may add alerts and actions to the batch, which
+  // are then stored in the same transaction.
+  using DuringCommit = std::function<void(Batch&)>;
+
+  // Hits, source positions and stats of the batch, in one transaction; then the
+  // alerts and actions `during` adds, whose ids are written back into the batch.
+  // Should the transaction fail, nothing of the batch is stored.
+  void commit(Batch& batch, const DuringCommit& during = {});
 
   int schema_version() const;
   sqlite3* handle();  // for read-only queries by reports and tests
