@@ -4,11 +4,13 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <tuple>
 
 #include "rules/pack_checker.h"
 #include "rules/pack_reader.h"
+#include "rules/threshold_checker.h"
 
 namespace vigil::rules {
 namespace {
@@ -78,6 +80,7 @@ void sort_by_position(std::vector<Diagnostic>& diagnostics, const std::vector<st
 LoadResult load(const std::vector<std::string>& paths) {
   LoadResult result;
   std::vector<ReadRule> read;
+  std::vector<ReadThreshold> read_thresholds;
   std::vector<std::string> order;  // paths and files as they were visited
   for (const std::string& path : paths) {
     order.push_back(path);
@@ -85,11 +88,16 @@ LoadResult load(const std::vector<std::string>& paths) {
       order.push_back(file);
       const auto text = read_text(file, result);
       if (!text) continue;
-      for (ReadRule& r : read_pack(file, *text, result.errors)) read.push_back(std::move(r));
+      ReadPack pack = read_pack(file, *text, result.errors);
+      std::move(pack.rules.begin(), pack.rules.end(), std::back_inserter(read));
+      std::move(pack.thresholds.begin(), pack.thresholds.end(),
+                std::back_inserter(read_thresholds));
     }
   }
   std::vector<Diagnostic> lint;
-  result.rules = check_rules(std::move(read), result.errors, lint);
+  std::vector<CheckedRule> catalog;
+  result.rules = check_rules(std::move(read), result.errors, lint, &catalog);
+  result.rules.thresholds = check_thresholds(std::move(read_thresholds), catalog, result.errors);
   // As compilers do, lint waits until the packs load: next to errors it is noise.
   if (result.errors.empty())
     result.warnings.insert(result.warnings.end(), lint.begin(), lint.end());

@@ -21,10 +21,12 @@ struct LoadResult {
 
 // Each path is a pack file or a directory whose *.yml / *.yaml files are loaded
 // in name order. Checks the YAML shape, required fields, duplicate ids across all
-// packs, and that every pattern compiles with RE2 and every typed capture exists.
-// Runs in two stages, each testable alone: read (YAML -> rules with locations),
-// then check (what needs more than one field, or more than one pack). All errors
-// are collected; a rule with any error is left out of `rules`. Hyperscan-specific
+// packs (rules and thresholds share one namespace), that every pattern compiles
+// with RE2 and every typed capture exists, and that every threshold names rules
+// that exist and produce its key captures. Runs in two stages, each testable
+// alone: read (YAML -> rules and thresholds with locations), then check (what needs
+// more than one field, or more than one pack). All errors are collected; a rule
+// or threshold with any error is left out of `rules`. Hyperscan-specific
 // problems (a pattern that matches the empty string, one too large even as a
 // prefilter) are reported by Matcher::compile.
 LoadResult load_packs(const std::vector<std::string>& paths);

@@ -33,8 +33,9 @@ class Checker {
   Checker(std::vector<Diagnostic>& errors, std::vector<Diagnostic>& warnings)
       : errors_(errors), warnings_(warnings) {}
 
-  // True when the rule is fit to be matched.
-  bool check(const ReadRule& r);
+  // True when the rule is fit to be matched. `produced` receives the captures its
+  // hits can carry, when its patterns compile.
+  bool check(const ReadRule& r, std::optional<Groups>& produced);
 
  private:
   void check_unique_id(const ReadRule& r);
@@ -48,17 +49,18 @@ class Checker {
   std::map<std::string, Location> first_seen_;
 };
 
-bool Checker::check(const ReadRule& r) {
+bool Checker::check(const ReadRule& r, std::optional<Groups>& produced) {
   const size_t errors_before = errors_.size();
   check_unique_id(r);
   // Group checks need every pattern's groups; a broken pattern was reported
   // already, and guessing its groups would only add misleading errors.
-  if (auto groups = compile_patterns(r)) {
+  produced = compile_patterns(r);
+  if (produced) {
     // From here on a field capture counts as a group: it can be typed and expected,
     // and the messages list it among the groups.
-    for (const FieldCapture& c : r.rule.field_captures) groups->insert(c.name);
-    check_capture_types(r, *groups);
-    check_expected_captures(r, *groups);
+    for (const FieldCapture& c : r.rule.field_captures) produced->insert(c.name);
+    check_capture_types(r, *produced);
+    check_expected_captures(r, *produced);
   }
   check_examples(r);
   return !r.read_errors && errors_.size() == errors_before;
@@ -129,14 +131,32 @@ void Checker::check_examples(const ReadRule& r) {
   }
 }
 
+CheckedRule catalog_entry(const ReadRule& r, const std::optional<Groups>& produced,
+                          std::optional<size_t> index) {
+  CheckedRule entry{r.rule.id, r.id_where, r.rule.tags, index, std::nullopt};
+  if (produced) {
+    entry.captures.emplace();
+    for (const std::string& name : *produced) {
+      entry.captures->emplace(name, r.rule.capture_type(name));
+    }
+  }
+  return entry;
+}
+
 }  // namespace
 
 RuleSet check_rules(std::vector<ReadRule> rules, std::vector<Diagnostic>& errors,
-                    std::vector<Diagnostic>& warnings) {
+                    std::vector<Diagnostic>& warnings, std::vector<CheckedRule>* catalog) {
   Checker checker(errors, warnings);
   RuleSet out;
   for (ReadRule& r : rules) {
-    if (checker.check(r)) out.rules.push_back(std::move(r.rule));
+    std::optional<Groups> produced;
+    const bool ok = checker.check(r, produced);
+    if (catalog != nullptr && !r.rule.id.empty()) {
+      catalog->push_back(
+          catalog_entry(r, produced, ok ? std::optional(out.rules.size()) : std::nullopt));
+    }
+    if (ok) out.rules.push_back(std::move(r.rule));
   }
   return out;
 }

@@ -12,7 +12,7 @@
 namespace vigil::rules {
 namespace {
 
-constexpr auto kPackKeys = std::to_array<std::string_view>({"pack", "rules"});
+constexpr auto kPackKeys = std::to_array<std::string_view>({"pack", "rules", "thresholds"});
 constexpr auto kRuleKeys =
     std::to_array<std::string_view>({"id", "title", "severity", "select", "patterns", "captures",
                                      "field_captures", "tags", "examples"});
@@ -42,21 +42,6 @@ T or_empty(std::optional<T> value) {
 const Field* find(const Fields& fields, const std::string& key) {
   const auto it = fields.find(key);
   return it == fields.end() ? nullptr : &it->second;
-}
-
-// As RE2 names groups: a letter or '_', then letters, digits and '_'.
-bool valid_capture_name(std::string_view name) {
-  const auto word = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
-  return !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
-         std::all_of(name.begin(), name.end(), word);
-}
-
-bool valid_id(std::string_view id) {
-  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-  });
 }
 
 // Notes where a document's root node starts; an empty document has none.
@@ -105,11 +90,12 @@ class PackReader {
  public:
   PackReader(const std::string& file, std::vector<Diagnostic>& errors) : in_(file, errors) {}
 
-  std::vector<ReadRule> read(const YAML::Node& root);
+  ReadPack read(const YAML::Node& root);
 
  private:
   const Field* require(const Fields& fields, const std::string& key, const Location& where,
                        const std::string& what, std::string_view hint);
+  std::vector<ReadRule> read_rules(const Field& rules, const std::string& pack);
   std::optional<ReadRule> read_rule(const YAML::Node& node, const std::string& pack);
   void read_identity(const Fields& fields, ReadRule& out);
   void read_select(const Field& field, Selector& select);
@@ -128,7 +114,7 @@ class PackReader {
   FieldReader in_;
 };
 
-std::vector<ReadRule> PackReader::read(const YAML::Node& root) {
+ReadPack PackReader::read(const YAML::Node& root) {
   if (!root.IsMap()) {
     in_.error(in_.at(root), std::string("a rule pack must be a mapping with 'pack:' and 'rules:'; "
                                         "the file holds ") +
@@ -141,17 +127,27 @@ std::vector<ReadRule> PackReader::read(const YAML::Node& root) {
   if (const Field* f = require(fields, "pack", top, "the pack", "pack: sshd")) {
     pack = in_.string("pack", *f, "sshd").value_or("");
   }
-  const Field* rules =
-      require(fields, "rules", top, "the pack", "rules: and a list of rules, each '- id: ...'");
-  if (rules == nullptr) return {};
-  if (!rules->value.IsSequence()) {
-    in_.error(in_.at(*rules),
+  // A pack of thresholds alone is complete; one of neither is a mistake.
+  const Field* thresholds = find(fields, "thresholds");
+  const Field* rules = thresholds != nullptr ? find(fields, "rules")
+                                             : require(fields, "rules", top, "the pack",
+                                                       "rules: and a list of rules, each '- id: "
+                                                       "...' (or thresholds:)");
+  ReadPack out;
+  if (rules != nullptr) out.rules = read_rules(*rules, pack);
+  if (thresholds != nullptr) out.thresholds = read_thresholds(in_, *thresholds, pack);
+  return out;
+}
+
+std::vector<ReadRule> PackReader::read_rules(const Field& rules, const std::string& pack) {
+  if (!rules.value.IsSequence()) {
+    in_.error(in_.at(rules),
               std::string("'rules' must be a list of rules, each starting with '- id:'; got ") +
-                  shape_name(rules->value));
+                  shape_name(rules.value));
     return {};
   }
   std::vector<ReadRule> out;
-  for (const YAML::Node& node : rules->value) {
+  for (const YAML::Node& node : rules.value) {
     if (auto rule = read_rule(node, pack)) out.push_back(std::move(*rule));
   }
   return out;
@@ -436,8 +432,8 @@ std::optional<Example> PackReader::read_example(const YAML::Node& node, bool mat
 
 }  // namespace
 
-std::vector<ReadRule> read_pack(const std::string& file, const std::string& text,
-                                std::vector<Diagnostic>& errors) {
+ReadPack read_pack(const std::string& file, const std::string& text,
+                   std::vector<Diagnostic>& errors) {
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "rules/ruleset.h"
+#include "rules/threshold_reader.h"
 
 namespace vigil::rules {
 
@@ -23,9 +24,14 @@ struct ReadRule {
   bool examples_readable = true;   // `examples` absent or well formed
 };
 
-// Appends every problem to `errors`; rules that could not be read at all (not a
-// mapping) are dropped, the others are returned with read_errors set.
-std::vector<ReadRule> read_pack(const std::string& file, const std::string& text,
-                                std::vector<Diagnostic>& errors);
+struct ReadPack {
+  std::vector<ReadRule> rules;
+  std::vector<ReadThreshold> thresholds;
+};
+
+// Appends every problem to `errors`; rules and thresholds that could not be read
+// at all (not a mapping) are dropped, the others are returned with read_errors set.
+ReadPack read_pack(const std::string& file, const std::string& text,
+                   std::vector<Diagnostic>& errors);
 
 }  // namespace vigil::rules

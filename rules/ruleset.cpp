@@ -93,6 +93,20 @@ bool valid_field_name(std::string_view name) {
   return json_pointer(name) || journald_name(name) || name == "duration";
 }
 
+bool valid_id(std::string_view id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  });
+}
+
+bool valid_capture_name(std::string_view name) {
+  const auto word = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  return !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+         std::all_of(name.begin(), name.end(), word);
+}
+
 std::optional<FieldValue> parse_field_value(std::string_view written) {
   FieldValue v;
   v.text = std::string(written);

@@ -9,12 +9,10 @@
 #include <vector>
 
 #include "core/event.h"
+#include "rules/pack_basics.h"
+#include "rules/threshold.h"
 
 namespace vigil::rules {
-
-enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
-const char* to_string(Severity s);
-std::optional<Severity> parse_severity(std::string_view name);  // "info" ... "critical"
 
 // How a capture is checked and normalised before it leaves the matcher.
 enum class CaptureType {
@@ -32,17 +30,17 @@ std::optional<CaptureType> parse_capture_type(std::string_view name);  // "strin
 std::optional<int> parse_priority(std::string_view name);
 const char* priority_name(int priority);  // "unknown" outside 0-7
 
-struct Location {
-  std::string file;
-  int line = 0;  // 1-based
-  int col = 0;   // 1-based
-};
-
 // A structured field's name as rules write it (see Event::fields): a JSON pointer
 // ("/http/status"; '~' only as "~0" or "~1"; no '"'), a journald field name
 // ("_TRANSPORT": A-Z, 0-9 and '_', not starting with a digit), or "duration" (a
 // JSON line's mapped duration in milliseconds, ingest/json_parser.h).
 bool valid_field_name(std::string_view name);
+
+// A rule's or threshold's id: a-z, 0-9, '_', '.' and '-' ("ssh.failed_password").
+bool valid_id(std::string_view id);
+
+// A capture's name as RE2 names groups: a letter or '_', then letters, digits and '_'.
+bool valid_capture_name(std::string_view name);
 
 // One accepted value of a structured field: the exact text, or a numeric bound
 // written ">=1000", ">1000", "<=1000" or "<1000" (the field's text must then be a
@@ -121,6 +119,7 @@ struct Rule {
 
 struct RuleSet {
   std::vector<Rule> rules;
+  std::vector<Threshold> thresholds{};  // their rule indexes point into `rules`
 };
 
 }  // namespace vigil::rules

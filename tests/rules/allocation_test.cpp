@@ -1,5 +1,6 @@
-// A line that matches no rule costs one Hyperscan scan and no allocation. Counts
-// operator new across this test binary; only the difference around match() is read.
+// A line that matches no rule costs one Hyperscan scan and no allocation; a hit the
+// correlator counts into an existing group allocates nothing either. Counts
+// operator new across this test binary; only the difference around the call is read.
 
 #include <gtest/gtest.h>
 
@@ -7,6 +8,8 @@
 #include <cstdlib>
 #include <new>
 
+#include "rules/correlator.h"
+#include "tests/rules/correlator_test_util.h"
 #include "tests/rules/rules_test_util.h"
 
 namespace {
@@ -107,6 +110,36 @@ TEST(MatcherAllocation, TypedCapturesReuseTheContextsBuffers) {
   for (int i = 0; i < 100; ++i) m->match(e, *ctx, sink);
   EXPECT_LE(g_allocations.load() - before, 101 * one_match);
   EXPECT_EQ(sink.hits, 102u);
+}
+
+// Hits spread over ten keys, each group's window holding about ten of them: once
+// the groups exist and their buffers have grown, observe() allocates nothing.
+TEST(CorrelatorAllocation, SteadyStreamIntoExistingGroupsAllocatesNothing) {
+  Threshold count = count_threshold("count", 1000, 10 * kSecond);
+  Threshold distinct = count_threshold("distinct", 1000, 10 * kSecond);
+  distinct.kind = Threshold::Kind::kDistinct;
+  distinct.distinct = "user";
+  Threshold sequence = count_threshold("sequence", 5, 10 * kSecond);
+  sequence.kind = Threshold::Kind::kSequence;
+  sequence.then_rule_indexes = {kAccept};
+  const RuleSet rules = correlator_rules({count, distinct, sequence});
+  Correlator c(rules, {});
+  const std::string ips[] = {"192.0.2.0", "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4",
+                             "192.0.2.5", "192.0.2.6", "192.0.2.7", "192.0.2.8", "192.0.2.9"};
+  const std::string users[] = {"root", "admin", "oracle", "postgres", "ubuntu"};
+  std::vector<Alert> fired;
+  fired.reserve(16);
+  const auto run = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      const Capture captures[] = {{"ip", ips[i % 10]}, {"user", users[(i / 10) % 5]}};
+      c.observe(CorrelatorHit{kDay + i * kSecond / 10, kFail, i, captures}, fired);
+    }
+  };
+  run(0, 2000);
+  const size_t before = g_allocations.load();
+  run(2000, 12000);
+  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_TRUE(fired.empty());
 }
 
 }  // namespace

@@ -1,0 +1,113 @@
+#include "core/ip.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace vigil {
+namespace {
+
+std::string canonical(std::string_view text) {
+  const auto ip = parse_ip(text);
+  return ip ? to_string(*ip) : "none";
+}
+
+bool in(std::string_view cidr, std::string_view ip) {
+  const auto block = parse_cidr(cidr);
+  const auto address = parse_ip(ip);
+  EXPECT_TRUE(block) << cidr;
+  EXPECT_TRUE(address) << ip;
+  return block && address && block->contains(*address);
+}
+
+TEST(ParseIp, ReadsBothFamiliesInCanonicalForm) {
+  EXPECT_EQ(canonical("192.0.2.1"), "192.0.2.1");
+  EXPECT_EQ(canonical("2001:DB8:0:0::1"), "2001:db8::1");
+  EXPECT_EQ(canonical("::"), "::");
+  EXPECT_TRUE(parse_ip("192.0.2.1")->v4);
+  EXPECT_FALSE(parse_ip("2001:db8::1")->v4);
+}
+
+TEST(ParseIp, MappedIpv6BecomesIpv4) {
+  const auto ip = parse_ip("::ffff:203.0.113.7");
+  ASSERT_TRUE(ip);
+  EXPECT_TRUE(ip->v4);
+  EXPECT_EQ(*ip, *parse_ip("203.0.113.7"));
+  EXPECT_EQ(canonical("::FFFF:cb00:7107"), "203.0.113.7");
+}
+
+TEST(ParseIp, RefusesWhatIsNoAddress) {
+  for (std::string_view bad :
+       {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", " 1.2.3.4", "1.2.3.4 ", "[::1]",
+        "fe80::1%eth0", "2001:db8::g", "host.example", "1.2.3.4/32"}) {
+    EXPECT_FALSE(parse_ip(bad)) << bad;
+  }
+  // Longer than any address: refused before inet_pton sees it.
+  EXPECT_FALSE(parse_ip("0000:0000:0000:0000:0000:0000:0000:0000:0000:0000"));
+  EXPECT_FALSE(parse_ip(std::string(1000, '1')));
+}
+
+TEST(ParseIp, ReadsOnlyTheViewNotWhatFollowsIt) {
+  const std::string text = "192.0.2.10 and more";
+  EXPECT_EQ(canonical(std::string_view(text).substr(0, 9)), "192.0.2.1");
+}
+
+TEST(Cidr, ContainsAddressesUnderItsPrefix) {
+  EXPECT_TRUE(in("10.0.0.0/8", "10.255.1.2"));
+  EXPECT_FALSE(in("10.0.0.0/8", "11.0.0.1"));
+  EXPECT_TRUE(in("192.0.2.0/25", "192.0.2.127"));
+  EXPECT_FALSE(in("192.0.2.0/25", "192.0.2.128"));
+  EXPECT_TRUE(in("2001:db8::/32", "2001:db8:dead:beef::42"));
+  EXPECT_FALSE(in("2001:db8::/32", "2001:db9::1"));
+  EXPECT_TRUE(in("0.0.0.0/0", "203.0.113.7"));
+  EXPECT_TRUE(in("::/0", "2001:db8::1"));
+}
+
+TEST(Cidr, BareAddressIsASingleHost) {
+  const auto v4 = parse_cidr("203.0.113.7");
+  ASSERT_TRUE(v4);
+  EXPECT_EQ(v4->prefix, 32);
+  EXPECT_TRUE(in("203.0.113.7", "203.0.113.7"));
+  EXPECT_FALSE(in("203.0.113.7", "203.0.113.8"));
+  const auto v6 = parse_cidr("2001:db8::1");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->prefix, 128);
+  EXPECT_FALSE(in("2001:db8::1", "2001:db8::2"));
+}
+
+TEST(Cidr, HostBitsAreMasked) {
+  const auto block = parse_cidr("10.1.2.3/8");
+  ASSERT_TRUE(block);
+  EXPECT_EQ(to_string(*block), "10.0.0.0/8");
+  EXPECT_EQ(to_string(*parse_cidr("2001:db8:ffff::1/33")), "2001:db8:8000::/33");
+  EXPECT_TRUE(in("10.1.2.3/8", "10.9.9.9"));
+}
+
+TEST(Cidr, FamiliesNeverMix) {
+  EXPECT_FALSE(in("0.0.0.0/0", "2001:db8::1"));
+  EXPECT_FALSE(in("::/0", "192.0.2.1"));
+  // A mapped address is IPv4, so an IPv4 block holds it.
+  EXPECT_TRUE(in("192.0.2.0/24", "::ffff:192.0.2.9"));
+}
+
+TEST(Cidr, MappedBlockIsTheIpv4Block) {
+  const auto block = parse_cidr("::ffff:10.0.0.0/104");
+  ASSERT_TRUE(block);
+  EXPECT_TRUE(block->base.v4);
+  EXPECT_EQ(to_string(*block), "10.0.0.0/8");
+  EXPECT_EQ(parse_cidr("::ffff:10.0.0.1")->prefix, 32);
+  EXPECT_FALSE(parse_cidr("::ffff:10.0.0.0/95"));
+}
+
+TEST(Cidr, RefusesBadPrefixes) {
+  for (std::string_view bad :
+       {"10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/", "10.0.0.0/8x", "10.0.0.0/+8", "2001:db8::/129",
+        "2001:db8::/1000", "/8", "10.0.0.0/8/8", "nonsense/8"}) {
+    EXPECT_FALSE(parse_cidr(bad)) << bad;
+  }
+  EXPECT_TRUE(parse_cidr("10.0.0.0/0"));
+  EXPECT_TRUE(parse_cidr("2001:db8::/128"));
+}
+
+}  // namespace
+}  // namespace vigil
