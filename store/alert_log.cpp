@@ -1,5 +1,7 @@
 #include "store/alert_log.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "store/sql.h"
 #include "store/statement.h"
@@ -8,6 +10,12 @@ namespace vigil::store {
 namespace {
 
 constexpr const char* kLatestHitTs = "SELECT max(ts) FROM hit_row";
+
+// Per source, its newest hit not older than ?1 (an index scan back from the
+// newest hit that stops at ?1).
+constexpr const char* kSourcesNewest = R"sql(
+SELECT (SELECT max(ts) FROM hit_row WHERE source_id = s.id AND ts >= ?1) FROM source AS s
+)sql";
 
 constexpr const char* kHitsSince = R"sql(
 SELECT h.id, h.ts, s.key, h.line, r.name, h.captures
@@ -23,7 +31,7 @@ constexpr const char* kAlertColumns =
 
 constexpr const char* kActionsSince = R"sql(
 SELECT id, alert_id, response, kind, key, argv, dry_run, status, reason, due FROM action_row
-WHERE due >= ?1 OR status IN ('planned', 'running')
+WHERE due >= ?1 OR status IN ('planned', 'running', 'waiting')
 ORDER BY id
 )sql";
 
@@ -109,6 +117,19 @@ std::optional<int64_t> latest_hit_ts(sqlite3* db, const std::string& path) {
   return s.column_int64(0);
 }
 
+std::optional<int64_t> resume_point(sqlite3* db, const std::string& path, int64_t max_lag_us) {
+  const std::optional<int64_t> latest = latest_hit_ts(db, path);
+  if (!latest) return std::nullopt;
+  Statement s(db, path, kSourcesNewest, "read each source's newest hit", false);
+  Statement::Scope scope(s);
+  s.bind(1, *latest - max_lag_us);
+  int64_t point = *latest;
+  while (s.step()) {
+    if (!s.column_is_null(0)) point = std::min(point, s.column_int64(0));
+  }
+  return point;
+}
+
 void for_each_hit_since(sqlite3* db, const std::string& path, int64_t since_us,
                         const std::function<void(const StoredHit&)>& visit) {
   Statement s(db, path, kHitsSince, "read recent hits", false);
@@ -144,6 +165,7 @@ struct ActionLog::Impl {
   Statement start{db.get(), path, sql::kStartAction, "mark action started"};
   Statement finish{db.get(), path, sql::kFinishAction, "record action outcome"};
   Statement insert{db.get(), path, sql::kInsertAction, "insert action"};
+  Statement schedule{db.get(), path, sql::kScheduleAction, "schedule action"};
   Statement hits{db.get(), path, kAlertHits, "read the alert's hits"};
 };
 
@@ -158,6 +180,12 @@ void ActionLog::started(int64_t action_id, int64_t started_us) {
   impl_->start.bind(1, action_id);
   impl_->start.bind(2, started_us);
   impl_->start.run();
+}
+
+void ActionLog::schedule(int64_t action_id, int64_t due_us) {
+  impl_->schedule.bind(1, action_id);
+  impl_->schedule.bind(2, due_us);
+  impl_->schedule.run();
 }
 
 void ActionLog::finished(int64_t action_id, const ActionOutcome& outcome) {

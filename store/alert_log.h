@@ -32,6 +32,13 @@ struct StoredHit {
 // The newest hit's time, or nullopt when no hit is stored.
 std::optional<int64_t> latest_hit_ts(sqlite3* db, const std::string& path);
 
+// Where windows must be rebuilt from: the oldest of the sources' newest hits,
+// since a source that is behind the others in log time (a file scanned in
+// parts, a journal that lags) will add hits to windows older than the newest
+// hit. Sources more than `max_lag_us` behind the newest are not waited for.
+// nullopt when no hit is stored.
+std::optional<int64_t> resume_point(sqlite3* db, const std::string& path, int64_t max_lag_us);
+
 // Hits with ts >= since_us, oldest first (ties by id), without their messages.
 void for_each_hit_since(sqlite3* db, const std::string& path, int64_t since_us,
                         const std::function<void(const StoredHit&)>& visit);
@@ -64,6 +71,8 @@ class ActionLog {
   ~ActionLog();
 
   void started(int64_t action_id, int64_t started_us);
+  // A waiting row (an unban) becomes planned for `due_us`.
+  void schedule(int64_t action_id, int64_t due_us);
   void finished(int64_t action_id, const ActionOutcome& outcome);
   // A follow-up of a stored alert (an unban); returns its id.
   int64_t add(const ActionRecord& action);

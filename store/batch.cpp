@@ -45,7 +45,6 @@ void Batch::add_hit(const HitView& h) {
   s.offset = h.offset;
   s.source = h.source;
   s.pid = h.pid;
-  s.rule_index = h.rule_index;
   s.first_pair = static_cast<uint32_t>(pairs_.size());
   s.pair_count = static_cast<uint32_t>(h.captures.size());
   for (const NamedValue& c : h.captures) pairs_.emplace_back(keep(c.name), keep(c.value));
@@ -74,7 +73,6 @@ HitView Batch::hit(size_t i) const {
   h.severity = view(s.severity);
   h.message = view(s.message);
   h.captures_json = view(s.captures);
-  h.rule_index = s.rule_index;
   return h;
 }
 

@@ -35,9 +35,8 @@ struct HitView {
   std::string_view severity;  // info|low|medium|high|critical
   std::string_view message;
   std::string_view captures_json;  // {"ip":"203.0.113.7",...}
-  // For the thresholds, which run on the writer's side: the rule's index in the
-  // pipeline's rule set, and the captures as pairs (not stored as such).
-  uint32_t rule_index = 0;
+  // For the thresholds, which run on the writer's side: the captures as pairs
+  // (not stored as such).
   std::span<const NamedValue> captures;
 };
 
@@ -125,7 +124,6 @@ class Batch {
     uint64_t offset = 0;
     uint32_t source = 0;
     int32_t pid = 0;
-    uint32_t rule_index = 0;
     uint32_t first_pair = 0;  // into pairs_
     uint32_t pair_count = 0;
     Span host, program, unit, rule, severity, message, captures;

@@ -236,6 +236,10 @@ VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 inline constexpr const char* kStartAction =
     "UPDATE action_row SET status = 'running', started = ?2 WHERE id = ?1";
 
+// ?1 id, ?2 due.
+inline constexpr const char* kScheduleAction =
+    "UPDATE action_row SET status = 'planned', due = ?2 WHERE id = ?1";
+
 // ?1 id, ?2 status, ?3 reason, ?4 exit_status (NULL: none), ?5 output, ?6 finished,
 // ?7 started (kept when already set).
 inline constexpr const char* kFinishAction = R"sql(
