@@ -19,8 +19,12 @@ std::string_view clean(std::string_view text, std::string& scratch) {
 
 }  // namespace
 
-BatchWriter::BatchWriter(std::unique_ptr<store::Store> db, std::FILE* json_out)
-    : db_(std::move(db)), json_out_(json_out) {
+BatchWriter::BatchWriter(std::unique_ptr<store::Store> db, std::FILE* json_out, AlertStage* stage,
+                         AfterCommit after_commit)
+    : db_(std::move(db)),
+      json_out_(json_out),
+      stage_(stage),
+      after_commit_(std::move(after_commit)) {
   for (size_t i = 0; i < kBatchesInFlight; ++i) empty_.push(std::make_unique<store::Batch>());
   thread_ = std::thread([this] { loop(); });
 }
@@ -46,8 +50,7 @@ void BatchWriter::finish() {
 void BatchWriter::loop() {
   while (auto batch = full_.pop()) {
     try {
-      if (db_) db_->commit(**batch);
-      if (json_out_ != nullptr) write_json(**batch);
+      write(**batch);
     } catch (...) {
       error_ = std::current_exception();
       full_.close();
@@ -59,12 +62,25 @@ void BatchWriter::loop() {
   }
 }
 
+void BatchWriter::write(store::Batch& batch) {
+  if (db_) {
+    store::Store::DuringCommit during;
+    if (stage_ != nullptr) during = [this](store::Batch& b) { stage_->during_commit(b); };
+    db_->commit(batch, during);
+  } else if (stage_ != nullptr) {
+    stage_->during_commit(batch);
+  }
+  if (json_out_ != nullptr) write_json(batch);
+  if (after_commit_) after_commit_(batch);
+}
+
 void BatchWriter::write_json(const store::Batch& batch) {
   json_.clear();
   for (size_t i = 0; i < batch.hit_count(); ++i) {
     const store::HitView hit = batch.hit(i);
     append_hit_json(json_, hit, batch.sources()[hit.source].display);
   }
+  AlertStage::append_json(batch, json_);
   // A failed write (disk full, closed pipe) must not lose hits silently.
   if (std::fwrite(json_.data(), 1, json_.size(), json_out_) != json_.size() ||
       std::fflush(json_out_) != 0) {
@@ -98,6 +114,10 @@ void HitRecorder::add(store::Batch& batch, const Event& event, const rules::Hit&
   view.severity = rules::to_string(rule.severity);
   view.message = clean(event.message, clean_message_);
   view.captures_json = captures_json_;
+  pairs_.clear();
+  for (const rules::Capture& capture : hit.captures)
+    pairs_.push_back({capture.name, capture.value});
+  view.captures = pairs_;
   batch.add_hit(view);
 }
 

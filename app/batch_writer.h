@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 
+#include "app/alert_stage.h"
 #include "app/bounded_queue.h"
 #include "core/event.h"
 #include "rules/matcher.h"
@@ -36,8 +38,14 @@ class BatchWriter {
  public:
   static constexpr size_t kBatchesInFlight = 3;
 
-  // Either may be null: hits are then not stored, or not printed.
-  BatchWriter(std::unique_ptr<store::Store> db, std::FILE* json_out);
+  // Called on the writer's thread once a batch is committed (the responder
+  // takes its planned actions from there).
+  using AfterCommit = std::function<void(const store::Batch&)>;
+
+  // Any may be null: hits are then not stored, not printed, not correlated.
+  // The stage is used on the writer's thread only, inside each commit.
+  BatchWriter(std::unique_ptr<store::Store> db, std::FILE* json_out, AlertStage* stage = nullptr,
+              AfterCommit after_commit = {});
   ~BatchWriter();
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
@@ -54,10 +62,13 @@ class BatchWriter {
 
  private:
   void loop();
+  void write(store::Batch& batch);
   void write_json(const store::Batch& batch);
 
   std::unique_ptr<store::Store> db_;
   std::FILE* json_out_;
+  AlertStage* stage_;
+  AfterCommit after_commit_;
   BoundedQueue<BatchPtr> full_{kBatchesInFlight};
   BoundedQueue<BatchPtr> empty_{kBatchesInFlight};
   std::exception_ptr error_;
@@ -81,6 +92,7 @@ class HitRecorder {
 
  private:
   std::string captures_json_, clean_message_, clean_host_, clean_program_, clean_unit_;
+  std::vector<store::NamedValue> pairs_;
 };
 
 }  // namespace vigil::app

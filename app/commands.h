@@ -18,6 +18,8 @@ struct ScanCommand {
   std::string db_path;
   bool json = false;
   ingest::Format format = ingest::Format::kAuto;
+  std::string config_path;  // allowlists, threshold settings, responses (recorded, never run)
+  bool thresholds = true;
 };
 int run_scan_command(const ScanCommand& command);
 

@@ -119,6 +119,7 @@ JournalSummary scan_journal(const ScanOptions& options, const rules::Matcher& ma
   std::unique_ptr<store::Store> db;
   if (!options.db_path.empty()) {
     db = store::Store::open(options.db_path);
+    if (options.alerts != nullptr) options.alerts->rebuild(*db, options.db_path);
     if (auto totals = db->source(journal.display); totals && !totals->position.cursor.empty()) {
       source_options.start.after_cursor = totals->position.cursor;
       journal.resumed = true;
@@ -126,7 +127,7 @@ JournalSummary scan_journal(const ScanOptions& options, const rules::Matcher& ma
     }
   }
 
-  BatchWriter writer(std::move(db), options.json_out);
+  BatchWriter writer(std::move(db), options.json_out, options.alerts);
   try {
     ingest::JournalSource source(source_options);
     JournalScanner scanner(matcher, writer, summary, journal);

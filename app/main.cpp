@@ -26,6 +26,10 @@ void add_scan(CLI::App& app, vigil::app::ScanCommand& scan, std::string& format)
   cmd->add_option("--journal-dir", scan.journal_dir,
                   "Journal directory to read to its end, e.g. systemd-journal-remote's")
       ->check(CLI::ExistingDirectory);
+  cmd->add_option("--config", scan.config_path,
+                  "Config with allowlists and responses (a scan records them as dry runs)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("!--no-thresholds", scan.thresholds, "Store hits only; fire no alerts");
   cmd->add_option("files", scan.files, "Log files")->check(CLI::ExistingFile);
 }
 

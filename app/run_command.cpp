@@ -84,7 +84,12 @@ void set_up_logging(const std::string& level) {
 std::unique_ptr<rules::Matcher> load_config_rules(const RunConfig& config) {
   const std::vector<std::string> paths =
       config.rule_paths.empty() ? default_rule_paths() : config.rule_paths;
-  return load_rules(paths, /*print_warnings=*/false);
+  auto matcher = load_rules(paths, /*print_warnings=*/false);
+  if (!matcher) return nullptr;
+  std::vector<Diagnostic> errors;
+  check_alerting_config(config.alerting, matcher->rules(), config.file, errors);
+  for (const Diagnostic& e : errors) std::fprintf(stderr, "%s\n", e.str().c_str());
+  return errors.empty() ? std::move(matcher) : nullptr;
 }
 
 }  // namespace

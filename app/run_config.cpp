@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -19,8 +20,9 @@ namespace {
 using rules::Field;
 using rules::FieldReader;
 
-constexpr std::array<std::string_view, 6> kTopKeys = {"database", "log_level", "rules",
-                                                      "journal",  "files",     "follow"};
+constexpr std::array<std::string_view, 9> kTopKeys = {"database", "log_level",  "rules",
+                                                      "journal",  "files",      "follow",
+                                                      "allow",    "thresholds", "respond"};
 constexpr std::array<std::string_view, 6> kJournalKeys = {"enabled",     "directory",    "units",
                                                           "identifiers", "max_priority", "since"};
 constexpr std::array<std::string_view, 3> kFileKeys = {"path", "format", "json_fields"};
@@ -32,8 +34,8 @@ constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info"
 
 class ConfigReader {
  public:
-  ConfigReader(const std::string& file, std::vector<Diagnostic>& errors)
-      : in_(file, errors), config_{} {
+  ConfigReader(const std::string& file, std::vector<Diagnostic>& errors, bool never_acts)
+      : in_(file, errors), never_acts_(never_acts), config_{} {
     config_.file = file;
   }
 
@@ -50,6 +52,7 @@ class ConfigReader {
   bool boolean(std::string_view name, const Field& field);
 
   FieldReader in_;
+  bool never_acts_;
   RunConfig config_;
 };
 
@@ -77,6 +80,10 @@ RunConfig ConfigReader::read(const YAML::Node& root) {
   if (auto it = fields.find("journal"); it != fields.end()) read_journal(it->second);
   if (auto it = fields.find("files"); it != fields.end()) read_files(it->second);
   if (auto it = fields.find("follow"); it != fields.end()) read_follow(it->second);
+  const char* path_env = std::getenv("PATH");
+  read_alerting_config(in_, fields,
+                       path_env != nullptr ? path_env : "/usr/sbin:/usr/bin:/sbin:/bin",
+                       never_acts_, config_.alerting);
   return config_;
 }
 
@@ -248,7 +255,29 @@ std::optional<int64_t> parse_duration_us(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<uint64_t> parse_size(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const uint64_t n = std::stoull(text.substr(0, digits));
+  const std::string_view unit = std::string_view(text).substr(digits);
+  if (unit.empty()) return n;
+  if (unit.size() != 1) return std::nullopt;
+  const size_t shift = std::string_view("KMGT").find(unit[0]);
+  if (shift == std::string_view::npos) return std::nullopt;
+  const size_t bits = 10 * (shift + 1);
+  if (n > (UINT64_MAX >> bits)) return std::nullopt;
+  return n << bits;
+}
+
 RunConfig load_run_config(const std::string& path, std::vector<Diagnostic>& errors) {
+  RunConfig config = load_config_file(path, errors);
+  if (!config.file.empty()) validate_run_config(config, errors);  // empty: unreadable
+  return config;
+}
+
+RunConfig load_config_file(const std::string& path, std::vector<Diagnostic>& errors,
+                           bool never_acts) {
   std::ifstream in(path);
   if (!in) {
     errors.push_back(Diagnostic{path, 0, 0, "cannot read the config file"});
@@ -258,14 +287,13 @@ RunConfig load_run_config(const std::string& path, std::vector<Diagnostic>& erro
   text << in.rdbuf();
   RunConfig config;
   try {
-    config = ConfigReader(path, errors).read(YAML::Load(text.str()));
+    config = ConfigReader(path, errors, never_acts).read(YAML::Load(text.str()));
   } catch (const YAML::Exception& e) {
     const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
     const int col = e.mark.is_null() ? 0 : e.mark.column + 1;
     errors.push_back(Diagnostic{path, line, col, "YAML syntax error: " + e.msg});
     return {};
   }
-  validate_run_config(config, errors);
   return config;
 }
 

@@ -4,16 +4,20 @@
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <optional>
 #include <vector>
 
+#include "app/alert_stage.h"
 #include "app/batch_writer.h"
 #include "app/event_loop.h"
 #include "ingest/file_follower.h"
 #include "ingest/journal_source.h"
 #include "ingest/json_parser.h"
 #include "ingest/parser.h"
+#include "respond/executor.h"
+#include "store/alert_log.h"
 #include "store/store.h"
 
 namespace vigil::app {
@@ -60,6 +64,7 @@ class Service final : public ingest::FollowSink, public ingest::JournalSink, pub
 
  private:
   void open_sources(store::Store& db);
+  void start_alerting(store::Store& db);
   void open_journal(store::Store& db);
   void watch_sources();
   bool read_round();
@@ -77,6 +82,8 @@ class Service final : public ingest::FollowSink, public ingest::JournalSink, pub
   SignalReader signals_{SIGTERM, SIGINT, SIGHUP};
   std::unique_ptr<rules::Matcher> matcher_;
   std::unique_ptr<rules::Matcher::Context> context_;
+  std::unique_ptr<AlertStage> alerts_;           // used on the writer's thread
+  std::unique_ptr<respond::Executor> executor_;  // null in dry-run mode
   std::unique_ptr<BatchWriter> writer_;
   EventLoop loop_;
   Timer timer_;
@@ -106,12 +113,39 @@ Service::Service(const RunSetup& setup, std::unique_ptr<rules::Matcher> matcher)
   // Checkpoints are read before the writer thread takes the connection over.
   std::unique_ptr<store::Store> db = store::Store::open(config_.database);
   open_sources(*db);
-  writer_ = std::make_unique<BatchWriter>(std::move(db), nullptr);
+  start_alerting(*db);
+  BatchWriter::AfterCommit after_commit;
+  if (executor_) {
+    after_commit = [this](const store::Batch& b) { executor_->submit(b.actions()); };
+  }
+  writer_ =
+      std::make_unique<BatchWriter>(std::move(db), nullptr, alerts_.get(), std::move(after_commit));
   watch_sources();
   uint64_t watchdog_usec = 0;
   if (sd_watchdog_enabled(0, &watchdog_usec) > 0) {
     watchdog_interval_us_ = static_cast<int64_t>(watchdog_usec / 2);
   }
+}
+
+// Thresholds rebuilt from the store; responses resumed where a previous run
+// left them. Threads start here, after the signals are blocked.
+void Service::start_alerting(store::Store& db) {
+  const AlertingConfig& alerting = config_.alerting;
+  alerts_ = std::make_unique<AlertStage>(matcher_->rules(), alerting, /*force_dry_run=*/false);
+  alerts_->rebuild(db, config_.database);
+  if (alerting.respond.dry_run) {
+    if (!alerting.respond.on_threshold.empty()) {
+      spdlog::warn("responses are in dry-run mode: recorded, not run (respond: dry_run: false)");
+    }
+    return;
+  }
+  executor_ = std::make_unique<respond::Executor>(alerting.respond, config_.database);
+  // Bans done within two days may still have an unban waiting.
+  constexpr int64_t kResumeHorizonUs = int64_t{48} * 3600 * 1'000'000;
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  executor_->resume(store::actions_since(db.handle(), config_.database, now - kResumeHorizonUs));
 }
 
 void Service::open_sources(store::Store& db) {
@@ -361,6 +395,7 @@ int Service::run() {
   sd_notify(0, "STOPPING=1");
   flush();
   writer_->finish();
+  if (executor_) executor_->stop();
   spdlog::info("stopped");
   return 0;
 }

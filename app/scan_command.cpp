@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <numeric>
 
+#include "app/alert_stage.h"
 #include "app/commands.h"
 #include "app/rule_loading.h"
+#include "app/run_config.h"
 #include "app/scan_pipeline.h"
 #include "core/error.h"
 
@@ -103,6 +105,39 @@ void print_summary(std::FILE* out, const ScanSummary& summary, const rules::Matc
   }
 }
 
+// A key is attacker-chosen text (a 10 KiB user name): a summary line shows its start.
+std::string shortened(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "…";
+}
+
+void print_alerts(std::FILE* out, const AlertStage& stage) {
+  const AlertStats& stats = stage.stats();
+  if (stats.alerts == 0) return;
+  fmt::print(out, "alerts: {} ({} response actions recorded, none run: a scan is a dry run)\n",
+             stats.alerts, stats.actions);
+  for (const store::AlertRecord& a : stage.first_alerts()) {
+    fmt::print(out, "  {:<24} {:<8} {} count {}\n", a.threshold, a.severity,
+               shortened(a.key_json, 200), a.count);
+  }
+  if (stats.alerts > stage.first_alerts().size()) {
+    fmt::print(out, "  … and {} more (see the alerts view, or --json)\n",
+               stats.alerts - stage.first_alerts().size());
+  }
+}
+
+// The config's alerting sections, checked against the loaded thresholds.
+bool read_alerting(const ScanCommand& command, const rules::RuleSet& rules, RunConfig& config) {
+  if (command.config_path.empty()) return true;
+  std::vector<Diagnostic> errors;
+  config = load_config_file(command.config_path, errors, /*never_acts=*/true);
+  if (errors.empty()) check_alerting_config(config.alerting, rules, command.config_path, errors);
+  for (const Diagnostic& e : errors) fmt::print(stderr, "{}\n", e.str());
+  return errors.empty();
+}
+
 }  // namespace
 
 int run_scan_command(const ScanCommand& command) {
@@ -114,7 +149,15 @@ int run_scan_command(const ScanCommand& command) {
   auto matcher = load_rules(rule_paths, /*print_warnings=*/false);
   if (!matcher) return kExitUsage;
 
+  RunConfig config;
+  if (!read_alerting(command, matcher->rules(), config)) return kExitUsage;
+  std::unique_ptr<AlertStage> stage;
+  if (command.thresholds) {
+    stage = std::make_unique<AlertStage>(matcher->rules(), config.alerting, /*force_dry_run=*/true);
+  }
+
   ScanOptions options;
+  options.alerts = stage.get();
   options.files = command.files;
   options.journal_dir = command.journal_dir;
   options.db_path = command.db_path;
@@ -125,6 +168,7 @@ int run_scan_command(const ScanCommand& command) {
     if (std::fflush(stdout) != 0) throw Error("cannot write to stdout: " + errno_message(errno));
     // With --json, stdout carries only JSON lines; the summary goes to stderr.
     print_summary(command.json ? stderr : stdout, summary, *matcher);
+    if (stage) print_alerts(command.json ? stderr : stdout, *stage);
     return summary.ok() ? kExitOk : kExitFailure;
   } catch (const Error& e) {
     fmt::print(stderr, "vigil scan: {}\n", e.what());

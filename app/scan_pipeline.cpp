@@ -151,6 +151,7 @@ void scan_files(const ScanOptions& options, const rules::Matcher& matcher, ScanS
   std::map<std::string, std::optional<SourcePosition>> saved;
   std::vector<std::pair<std::string, std::string>> files;  // (display, key), duplicates dropped
   if (!options.db_path.empty()) db = store::Store::open(options.db_path);
+  if (db && options.alerts != nullptr) options.alerts->rebuild(*db, options.db_path);
   for (const std::string& file : options.files) {
     std::string key = source_key(file);
     if (saved.contains(key)) continue;
@@ -161,7 +162,7 @@ void scan_files(const ScanOptions& options, const rules::Matcher& matcher, ScanS
     files.emplace_back(file, std::move(key));
   }
 
-  BatchWriter writer(std::move(db), options.json_out);
+  BatchWriter writer(std::move(db), options.json_out, options.alerts);
   FileScanner scanner(matcher, writer, summary);
   for (const auto& [display, key] : files) {
     summary.files.push_back(scanner.scan(display, key, saved[key], options.format));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/alert_stage.h"
 #include "ingest/line_reader.h"
 #include "ingest/parser.h"
 #include "rules/matcher.h"
@@ -21,6 +22,7 @@ struct ScanOptions {
   std::string db_path;            // empty: hits are not stored
   std::FILE* json_out = nullptr;  // non-null: one JSON line per hit
   ingest::Format format = ingest::Format::kAuto;
+  AlertStage* alerts = nullptr;  // non-null: thresholds run on the hits (log time)
 };
 
 struct FileSummary {

@@ -26,6 +26,7 @@ std::vector<Found> scan_json(const std::string& file) {
   simdjson::dom::parser parser;
   for (const std::string& text : split_lines(result.out)) {
     simdjson::dom::element hit = parser.parse(text);
+    if (std::string_view(hit["type"]) != "hit") continue;  // alerts fire on these too
     Found f{int64_t(hit["line"]), std::string(std::string_view(hit["rule"])), {}};
     for (auto [key, value] : simdjson::dom::object(hit["captures"])) {
       f.captures[std::string(key)] = std::string(std::string_view(value));

@@ -1,0 +1,163 @@
+// `vigil run` acting: thresholds over followed lines fire alerts, and the
+// configured responses run through stand-in `ufw` and `sendmail` executables on
+// PATH that record how they were called. Every wait has a deadline.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "tests/integration/vigil_cli.h"
+#include "tests/support/child.h"
+#include "tests/support/temp_dir.h"
+
+namespace vigil::test {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void append(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::app) << text << std::flush;
+}
+
+// A stand-in that appends "<name> <args>" to `log` and, for sendmail, keeps
+// the message it was given on stdin.
+void write_stand_in(const std::string& bin, const std::string& name, const std::string& log,
+                    const std::string& stdin_copy = "") {
+  const std::string path = bin + "/" + name;
+  std::ofstream script(path);
+  script << "#!/bin/sh\n"
+         << "echo \"" << name << " $*\" >> '" << log << "'\n";
+  if (!stdin_copy.empty()) script << "cat > '" << stdin_copy << "'\n";
+  script.close();
+  ::chmod(path.c_str(), 0755);
+}
+
+std::string failures(const std::string& ip, int n, int first_second) {
+  std::string text;
+  for (int i = 0; i < n; ++i) {
+    text += "2026-11-28T03:12:" + std::to_string(10 + first_second + i) +
+            ".000000+00:00 web1 sshd[812]: Failed password for root from " + ip +
+            " port 4242 ssh2\n";
+  }
+  return text;
+}
+
+class RunRespond : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::mkdir(bin_.c_str(), 0755);
+    write_stand_in(bin_, "ufw", calls_);
+    write_stand_in(bin_, "sendmail", calls_, mail_);
+    std::ofstream(config_) << "database: " << db_ << "\n"
+                           << "rules: [" << VIGIL_SOURCE_DIR << "/packs]\n"
+                           << "files: [{path: " << log_ << "}]\n"
+                           << "follow: {start_at: start}\n"
+                           << "allow: {cidrs: [10.0.0.0/24]}\n"
+                           << "thresholds:\n"
+                           << "  ssh.bruteforce: {respond: [ban, mail]}\n"
+                           << "respond:\n"
+                           << "  dry_run: false\n"
+                           << "  responses:\n"
+                           << "    ban: {kind: ban_ip, ban_time: 2s}\n"
+                           << "    mail: {kind: notify, to: [security@example.org]}\n";
+    append(log_, "");
+  }
+
+  Child start() {
+    const char* path = std::getenv("PATH");
+    return Child({VIGIL_BINARY, "run", "--config", config_},
+                 {"PATH=" + bin_ + ":" + (path != nullptr ? path : "/usr/bin:/bin")});
+  }
+
+  std::string action(const std::string& response, const std::string& column) {
+    return query_one(db_, "SELECT " + column + " FROM actions WHERE response = '" + response +
+                              "' ORDER BY id LIMIT 1");
+  }
+
+  TempDir dir_;
+  std::string bin_ = dir_.file("bin");
+  std::string calls_ = dir_.file("calls.txt");
+  std::string mail_ = dir_.file("mail.txt");
+  std::string db_ = dir_.file("v.db");
+  std::string log_ = dir_.file("auth.log");
+  std::string config_ = dir_.file("vigil.yml");
+};
+
+TEST_F(RunRespond, BansNotifiesAndUnbansWithExactArgv) {
+  Child vigil = start();
+  append(log_, failures("10.0.0.7", 6, 0) + failures("203.0.113.9", 6, 10));
+  ASSERT_TRUE(wait_until([&] { return action("mail", "status") == "done"; }))
+      << vigil.stderr_text() << query_one(db_, "SELECT group_concat(status) FROM actions");
+  ASSERT_TRUE(wait_until([&] {
+    return query_one(db_, "SELECT status FROM actions WHERE kind = 'unban_ip'") == "done";
+  })) << vigil.stderr_text();
+
+  EXPECT_EQ(query_one(db_, "SELECT count(*) FROM alerts"), "1");  // 10.0.0.7 is allowlisted
+  EXPECT_EQ(query_one(db_, "SELECT key FROM alerts"), R"({"ip":"203.0.113.9"})");
+  EXPECT_EQ(action("ban", "argv"),
+            R"([")" + bin_ + R"(/ufw","insert","1","deny","from","203.0.113.9"])");
+  EXPECT_EQ(action("ban", "exit_status"), "0");
+  EXPECT_EQ(action("ban", "dry_run"), "0");
+  EXPECT_EQ(action("mail", "argv"), R"([")" + bin_ + R"(/sendmail","-t","-oi"])");
+  const std::string calls = read_file(calls_);
+  EXPECT_NE(calls.find("ufw insert 1 deny from 203.0.113.9\n"), std::string::npos) << calls;
+  EXPECT_NE(calls.find("sendmail -t -oi\n"), std::string::npos) << calls;
+  EXPECT_NE(calls.find("ufw delete deny from 203.0.113.9\n"), std::string::npos) << calls;
+  EXPECT_EQ(calls.find("10.0.0.7"), std::string::npos) << calls;
+  // The unban came after the ban, at least ban_time later.
+  EXPECT_LT(calls.find("insert 1 deny"), calls.find("delete deny"));
+  EXPECT_EQ(query_one(db_,
+                      "SELECT due - (SELECT finished FROM actions WHERE kind = 'ban_ip') >= "
+                      "2000000 FROM actions WHERE kind = 'unban_ip'"),
+            "1");
+  const std::string mail = read_file(mail_);
+  EXPECT_NE(mail.find("To: security@example.org"), std::string::npos) << mail;
+  EXPECT_NE(mail.find("203.0.113.9"), std::string::npos) << mail;
+
+  vigil.signal(SIGTERM);
+  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+}
+
+TEST_F(RunRespond, ARestartNeitherRefiresNorActsTwice) {
+  {
+    Child vigil = start();
+    append(log_, failures("203.0.113.9", 4, 0));
+    ASSERT_TRUE(wait_until([&] { return query_one(db_, "SELECT count(*) FROM hits") == "4"; }))
+        << vigil.stderr_text();
+    vigil.signal(SIGKILL);
+    vigil.wait();
+  }
+  {
+    // The window holds 4 failures from before the restart: one more fires.
+    Child vigil = start();
+    append(log_, failures("203.0.113.9", 1, 20));
+    ASSERT_TRUE(wait_until([&] { return action("ban", "status") == "done"; }))
+        << vigil.stderr_text();
+    EXPECT_EQ(query_one(db_, "SELECT count FROM alerts"), "5");
+    vigil.signal(SIGKILL);
+    vigil.wait();
+  }
+  Child vigil = start();
+  append(log_, failures("203.0.113.9", 6, 30));
+  ASSERT_TRUE(wait_until([&] { return query_one(db_, "SELECT count(*) FROM hits") == "11"; }))
+      << vigil.stderr_text();
+  vigil.signal(SIGTERM);
+  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  // Suppressed for an hour of log time: no second alert, no second ban.
+  EXPECT_EQ(query_one(db_, "SELECT count(*) FROM alerts"), "1");
+  EXPECT_EQ(query_one(db_, "SELECT count(*) FROM actions WHERE kind = 'ban_ip'"), "1");
+  const std::string calls = read_file(calls_);
+  EXPECT_EQ(calls.find("insert 1 deny"), calls.rfind("insert 1 deny")) << calls;
+}
+
+}  // namespace
+}  // namespace vigil::test
