@@ -167,6 +167,12 @@ add_row() {
     }')")
 }
 
+# Extra `vigil scan` flags for the next bench_vigil (e.g. --no-thresholds), and the
+# median it measured, so two rows of one run can be compared.
+scan_flags=()
+last_seconds=""
+declare -A threshold_cost=()
+
 # bench_vigil LABEL NAME [PREFIX...]: PREFIX (e.g. taskset -c 0) runs before vigil.
 bench_vigil() {
   local label="$1" name="$2" path="$data_dir/$2"
@@ -179,11 +185,29 @@ bench_vigil() {
   local db="$tmp_dir/scan.db" prepare
   printf -v prepare 'rm -f %q %q %q' "$db" "$db-wal" "$db-shm"
   local seconds rss hits
-  seconds="$(time_command "$prepare" "$@" "$vigil" scan --db "$db" "$path")"
+  seconds="$(time_command "$prepare" "$@" "$vigil" scan "${scan_flags[@]}" --db "$db" "$path")"
   bash -c "$prepare"
-  rss="$(peak_rss_kib "$@" "$vigil" scan --db "$db" "$path")"
+  rss="$(peak_rss_kib "$@" "$vigil" scan "${scan_flags[@]}" --db "$db" "$path")"
   hits="$(sqlite3 "$db" 'select count(*) from hits')" || die "cannot count the hits in $db"
-  add_row "$label" "$name" "$seconds" "$rss" "$hits"
+  local alerts
+  alerts="$(sqlite3 "$db" 'select count(*) from alerts')" || die "cannot count the alerts in $db"
+  add_row "$label" "$name" "$seconds" "$rss" "$hits, $alerts alerts"
+  last_seconds="$seconds"
+}
+
+# The thresholds' share of a scan: the same file, pinned to one core, with and
+# without them, one after the other in the same run.
+bench_thresholds() {
+  local name="$1" with without
+  [[ "$skip_vigil" == 1 ]] && return
+  bench_vigil "vigil scan, 1 core, thresholds on" "$name" taskset -c 0
+  with="$last_seconds"
+  scan_flags=(--no-thresholds)
+  bench_vigil "vigil scan, 1 core, --no-thresholds" "$name" taskset -c 0
+  scan_flags=()
+  without="$last_seconds"
+  threshold_cost[$name]="$(awk -v a="$with" -v b="$without" \
+    'BEGIN { printf "%.3f s with, %.3f s without: %+.1f%%", a, b, (a - b) / b * 100 }')"
 }
 
 # bench_grep LABEL NAME GREP-ARGS...
@@ -205,6 +229,7 @@ bench_file() {
   bench_vigil "vigil scan, 1 core (taskset -c 0)" "$name" taskset -c 0
   # A first start, or one after a pack edit, compiles the rule databases (~0.3 s).
   bench_vigil "vigil scan, 1 core, no compile cache" "$name" env VIGIL_CACHE_DIR= taskset -c 0
+  bench_thresholds "$name"
   bench_grep "grep -c 'Failed password'" "$name" -c 'Failed password'
   bench_grep "grep -cE 'Failed password\|Invalid user\|sudo:'" "$name" -cE 'Failed password|Invalid user|sudo:'
 }
@@ -257,6 +282,16 @@ write_section() {
   echo "| tool | file | lines | MB | median s | lines/s | MB/s | peak RSS MiB | hit ratio | hits stored |"
   echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"
   printf '%s\n' "${rows[@]}"
+  if ((${#threshold_cost[@]} > 0)); then
+    echo
+    echo "Thresholds' cost (the shipped packs' 8 thresholds; median on one core, same run):"
+    echo
+    local file
+    for file in "${!threshold_cost[@]}"; do echo "- $file: ${threshold_cost[$file]}"; done | sort
+    echo
+    echo "A negative figure means the run with thresholds was the faster one: the cost is then"
+    echo "below what this machine's noise lets one see (the target is under 10%)."
+  fi
   if [[ -n "$big_rss_kib" ]]; then
     echo
     if [[ "$big_rss_kib" == skipped ]]; then

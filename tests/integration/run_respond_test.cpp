@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -157,6 +158,62 @@ TEST_F(RunRespond, ARestartNeitherRefiresNorActsTwice) {
   EXPECT_EQ(query_one(db_, "SELECT count(*) FROM actions WHERE kind = 'ban_ip'"), "1");
   const std::string calls = read_file(calls_);
   EXPECT_EQ(calls.find("insert 1 deny"), calls.rfind("insert 1 deny")) << calls;
+}
+
+// The outage procedure: restart the unit (stand-in systemctl), capture evidence
+// of a real log tree, mail nobody (not configured). Evidence verifies with
+// sha256sum and is owner-only.
+TEST_F(RunRespond, AnOutageRestartsTheUnitAndCapturesVerifiableEvidence) {
+  write_stand_in(bin_, "systemctl", calls_);
+  const std::string logs = dir_.file("logs");
+  ::mkdir(logs.c_str(), 0755);
+  ::mkdir((logs + "/app").c_str(), 0755);
+  append(logs + "/syslog", "a line of the host's log\n");
+  append(logs + "/app/application.log", "ERROR something\n");
+  const std::string evidence = dir_.file("evidence");
+  std::ofstream(config_) << "database: " << db_ << "\n"
+                         << "rules: [" << VIGIL_SOURCE_DIR << "/packs]\n"
+                         << "files: [{path: " << log_ << "}]\n"
+                         << "follow: {start_at: start}\n"
+                         << "thresholds:\n"
+                         << "  service.outage: {respond: [restart, evidence]}\n"
+                         << "respond:\n"
+                         << "  dry_run: false\n"
+                         << "  responses:\n"
+                         << "    restart: {kind: restart_unit}\n"
+                         << "    evidence: {kind: evidence, paths: [" << logs
+                         << "], evidence_dir: " << evidence << "}\n";
+  Child vigil = start();
+  append(log_,
+         "2026-11-28T14:06:30.000000+00:00 web1 systemd[1]: governance-app.service: Failed with "
+         "result 'exit-code'.\n");
+  ASSERT_TRUE(wait_until([&] {
+    return query_one(db_, "SELECT group_concat(status) FROM actions") == "done,done";
+  })) << vigil.stderr_text()
+      << query_one(db_, "SELECT group_concat(reason) FROM actions");
+  vigil.signal(SIGTERM);
+  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+
+  EXPECT_EQ(read_file(calls_), "systemctl restart governance-app.service\n");
+  const std::string alert_id = query_one(db_, "SELECT id FROM alerts");
+  std::string captured;
+  for (const auto& entry : std::filesystem::directory_iterator(evidence)) {
+    captured = entry.path().string();
+  }
+  ASSERT_EQ(std::filesystem::path(captured).filename().string().rfind(alert_id + "_", 0), 0u)
+      << captured;
+  struct stat st {};
+  ASSERT_EQ(::stat(captured.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  const std::string copy = captured + "/files" + logs + "/app/application.log";
+  ASSERT_EQ(::stat(copy.c_str(), &st), 0) << copy;
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_EQ(read_file(copy), "ERROR something\n");
+  EXPECT_NE(read_file(captured + "/alert.json").find("governance-app.service"), std::string::npos);
+  const ProcessResult check = run_process(
+      {"/usr/bin/env", "-C", captured, "sha256sum", "-c", "--strict", "MANIFEST.sha256"});
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("application.log: OK"), std::string::npos) << check.out;
 }
 
 }  // namespace
