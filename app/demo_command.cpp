@@ -43,6 +43,9 @@ void print_highlights(const std::string& db_path) {
             "GROUP BY who ORDER BY n DESC LIMIT 8");
   print_top(handle, "Hits by severity:",
             "SELECT severity, count(*) AS n FROM hits GROUP BY severity ORDER BY n DESC");
+  print_top(handle, "Responses recorded (a scan is a dry run: none ran):",
+            "SELECT response || ' ' || status AS what, count(*) AS n FROM actions "
+            "GROUP BY what ORDER BY n DESC");
 }
 
 }  // namespace
@@ -54,6 +57,7 @@ int run_demo(const std::string& db_path) {
     scan.files.push_back(samples + "/" + name);
   }
   scan.db_path = db_path;
+  scan.config_path = samples + "/demo-respond.yml";
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix, ec);
 
