@@ -49,8 +49,7 @@ void Planner::plan(const AlertFacts& alert, std::vector<store::ActionRecord>& ou
   }
 }
 
-void Planner::plan_response(const Response& response, const AlertFacts& alert,
-                            std::vector<store::ActionRecord>& out) {
+store::ActionRecord Planner::row_for(const Response& response, const AlertFacts& alert) const {
   store::ActionRecord row;
   row.alert = alert.batch_index;
   row.alert_id = alert.alert_id;
@@ -59,6 +58,12 @@ void Planner::plan_response(const Response& response, const AlertFacts& alert,
   row.key_json = alert.key_json;
   row.dry_run = dry_run_;
   row.due_us = alert.ts_us;
+  return row;
+}
+
+void Planner::plan_response(const Response& response, const AlertFacts& alert,
+                            std::vector<store::ActionRecord>& out) {
+  store::ActionRecord row = row_for(response, alert);
   if (!response.commands.empty()) row.argv_json = argv_text(response.commands.front());
 
   if (std::string why = blocked(response, alert); !why.empty()) {
@@ -158,14 +163,7 @@ void Planner::add_command(const Response& response, const AlertFacts& alert,
                           const ArgvTemplate& argv,
                           const std::map<std::string, std::string>& values,
                           std::vector<store::ActionRecord>& out) const {
-  store::ActionRecord row;
-  row.alert = alert.batch_index;
-  row.alert_id = alert.alert_id;
-  row.response = response.name;
-  row.kind = to_string(response.kind);
-  row.key_json = alert.key_json;
-  row.dry_run = dry_run_;
-  row.due_us = alert.ts_us;
+  store::ActionRecord row = row_for(response, alert);
   std::string why;
   if (const auto expanded = argv.expand(values, why)) {
     row.argv_json = argv_to_json(*expanded);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "store/action_rows.h"
 #include "store/sql.h"
 #include "store/statement.h"
 
@@ -117,6 +118,24 @@ std::optional<int64_t> latest_hit_ts(sqlite3* db, const std::string& path) {
   return s.column_int64(0);
 }
 
+int64_t insert_action(Statement& s, sqlite3* db, const ActionRecord& action, int64_t alert_id) {
+  if (alert_id > 0) {
+    s.bind(1, alert_id);
+  } else {
+    s.bind_null(1);
+  }
+  s.bind(2, action.response);
+  s.bind(3, action.kind);
+  s.bind(4, action.key_json.empty() ? std::string_view("{}") : action.key_json);
+  s.bind(5, action.argv_json.empty() ? std::string_view("[]") : action.argv_json);
+  s.bind(6, int64_t{action.dry_run});
+  s.bind(7, action.status);
+  s.bind(8, action.reason);
+  s.bind(9, action.due_us);
+  s.run();
+  return sqlite3_last_insert_rowid(db);
+}
+
 std::optional<int64_t> resume_point(sqlite3* db, const std::string& path, int64_t max_lag_us) {
   const std::optional<int64_t> latest = latest_hit_ts(db, path);
   if (!latest) return std::nullopt;
@@ -205,22 +224,7 @@ void ActionLog::finished(int64_t action_id, const ActionOutcome& outcome) {
 }
 
 int64_t ActionLog::add(const ActionRecord& action) {
-  Statement& s = impl_->insert;
-  if (action.alert_id > 0) {
-    s.bind(1, action.alert_id);
-  } else {
-    s.bind_null(1);
-  }
-  s.bind(2, action.response);
-  s.bind(3, action.kind);
-  s.bind(4, action.key_json.empty() ? std::string_view("{}") : action.key_json);
-  s.bind(5, action.argv_json.empty() ? std::string_view("[]") : action.argv_json);
-  s.bind(6, int64_t{action.dry_run});
-  s.bind(7, action.status);
-  s.bind(8, action.reason);
-  s.bind(9, action.due_us);
-  s.run();
-  return sqlite3_last_insert_rowid(impl_->db.get());
+  return insert_action(impl_->insert, impl_->db.get(), action, action.alert_id);
 }
 
 std::optional<AlertRecord> ActionLog::alert(int64_t id) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "store/action_rows.h"
 #include "store/checkpointer.h"
 #include "store/schema.h"
 #include "store/sql.h"
@@ -219,22 +220,7 @@ void Store::Impl::save_actions(Batch& batch) {
     const int64_t alert_id = action.alert != ActionRecord::kNoAlert
                                  ? batch.alerts().at(action.alert).id
                                  : action.alert_id;
-    Statement& s = insert_action_;
-    if (alert_id > 0) {
-      s.bind(1, alert_id);
-    } else {
-      s.bind_null(1);
-    }
-    s.bind(2, action.response);
-    s.bind(3, action.kind);
-    s.bind(4, action.key_json.empty() ? std::string_view("{}") : action.key_json);
-    s.bind(5, action.argv_json.empty() ? std::string_view("[]") : action.argv_json);
-    s.bind(6, int64_t{action.dry_run});
-    s.bind(7, action.status);
-    s.bind(8, action.reason);
-    s.bind(9, action.due_us);
-    s.run();
-    action.id = sqlite3_last_insert_rowid(db.get());
+    action.id = insert_action(insert_action_, db.get(), action, alert_id);
     action.alert_id = alert_id;
   }
 }
