@@ -371,7 +371,9 @@ void Service::reload() {
     matcher_ = std::move(matcher);
     context_ = matcher_->make_context();
     spdlog::set_level(spdlog::level::from_str(next.log_level));
-    spdlog::info("reloaded: {} rules", matcher_->rules().rules.size());
+    // The writer's thread holds the thresholds and responses: they stay as at start.
+    spdlog::info("reloaded: {} rules (thresholds, allowlists and responses change at restart)",
+                 matcher_->rules().rules.size());
     if (next.files.size() != config_.files.size() || next.database != config_.database ||
         next.journal.enabled != config_.journal.enabled) {
       spdlog::warn("changes to sources or the database take effect at the next restart");
