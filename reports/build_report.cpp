@@ -1,4 +1,4 @@
-// Report assembly, the 7-day baseline, alerts and ingest health.
+// Report assembly, the 7-day baseline and ingest health.
 
 #include <sys/time.h>
 
@@ -63,12 +63,6 @@ int64_t now_us() {
   return static_cast<int64_t>(tv.tv_sec) * 1'000'000 + tv.tv_usec;
 }
 
-bool has_table(sqlite3* db, const char* name) {
-  Query query(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
-  query.bind(1, std::string(name));
-  return query.step();
-}
-
 }  // namespace
 
 int hour_count(const ReportRange& range) {
@@ -110,21 +104,6 @@ void read_summary(sqlite3* db, Report& report) {
     }
     if (days > 0) comparison.baseline = static_cast<double>(total) / days;
     report.summary.push_back(comparison);
-  }
-}
-
-void read_alerts(sqlite3* db, Report& report) {
-  // The alerting pipeline's tables do not exist yet; once they do, count them.
-  for (const char* name : {"alert", "alerts"}) {
-    if (!has_table(db, name)) continue;
-    report.alerts.alerts_table = true;
-    report.alerts.alerts = query_integer(db, (std::string("SELECT count(*) FROM ") + name).c_str());
-  }
-  for (const char* name : {"action", "actions"}) {
-    if (!has_table(db, name)) continue;
-    report.alerts.actions_table = true;
-    report.alerts.actions =
-        query_integer(db, (std::string("SELECT count(*) FROM ") + name).c_str());
   }
 }
 

@@ -4,14 +4,16 @@
 
 #include <cmath>
 #include <cstdio>
+#include <variant>
 
+#include "reports/display_text.h"
 #include "reports/folding.h"
 
 namespace vigil::reports {
 namespace {
 
 Table make_table(std::vector<std::string> header, std::vector<bool> numeric) {
-  return Table{std::move(header), std::move(numeric), {}};
+  return Table{std::move(header), std::move(numeric), {}, {}};
 }
 
 Chart make_chart(std::string title, const Report& report, const std::vector<int64_t>& values) {
@@ -40,12 +42,7 @@ Section summary_section(const Report& report) {
         {c.name, number(c.today), c.baseline ? decimal(*c.baseline) : "-", describe_change(c)});
   }
   section.items.emplace_back(std::move(table));
-  section.items.emplace_back(
-      "Alerts: none recorded. Actions: none recorded (see Alerts and actions).");
-  if (report.alerts.alerts_table || report.alerts.actions_table) {
-    section.items.back() = "Alerts recorded: " + number(report.alerts.alerts) +
-                           ". Actions recorded: " + number(report.alerts.actions) + ".";
-  }
+  section.items.emplace_back(alerts_summary(report));
   return section;
 }
 
@@ -150,20 +147,6 @@ Section services_section(const Report& report) {
   return section;
 }
 
-Section alerts_section(const Report& report) {
-  Section section{"Alerts and actions", {}};
-  const Alerts& a = report.alerts;
-  section.items.emplace_back(
-      a.alerts_table ? "Alerts recorded in the database: " + number(a.alerts) + "."
-                     : std::string("No alerts are recorded: this database has no alerts table "
-                                   "(alerting is not enabled yet)."));
-  section.items.emplace_back(
-      a.actions_table ? "Actions recorded in the database: " + number(a.actions) + "."
-                      : std::string("No actions are recorded: this database has no actions "
-                                    "table."));
-  return section;
-}
-
 Section ingest_section(const Report& report) {
   Section section{"Ingest health", {}};
   Table table = make_table({"source", "lines", "bytes", "parse failures", "hits", "last update"},
@@ -182,6 +165,35 @@ Section ingest_section(const Report& report) {
   }
   section.items.emplace_back("Database size: " + number(report.ingest.database_bytes) + " bytes.");
   return section;
+}
+
+// Log-derived text everywhere (user names, commands, keys, reasons) becomes
+// display-safe in one place, for every renderer.
+void make_safe(std::string& text) {
+  text = display_safe(text);
+}
+
+void make_safe(Item& item) {
+  if (auto* text = std::get_if<std::string>(&item)) make_safe(*text);
+  if (auto* table = std::get_if<Table>(&item)) {
+    for (auto& cell : table->header) make_safe(cell);
+    for (auto& row : table->rows) {
+      for (auto& cell : row) make_safe(cell);
+    }
+  }
+  if (auto* chart = std::get_if<Chart>(&item)) {
+    make_safe(chart->title);
+    for (auto& label : chart->labels) make_safe(label);
+  }
+}
+
+void make_safe(Document& doc) {
+  make_safe(doc.title);
+  make_safe(doc.subtitle);
+  for (Section& section : doc.sections) {
+    make_safe(section.title);
+    for (Item& item : section.items) make_safe(item);
+  }
 }
 
 }  // namespace
@@ -227,12 +239,17 @@ Document layout(const Report& report) {
                             local_time_text(report.range.start_us) + " and " +
                             local_time_text(report.range.end_us) + ".");
     doc.sections.push_back(std::move(none));
+    // An unban due today for yesterday's ban is this period's, hits or not.
+    if (report.alerts.total > 0 || report.alerts.actions_total > 0) {
+      doc.sections.push_back(alerts_section(report));
+    }
     doc.sections.push_back(ingest_section(report));
-    return doc;
+  } else {
+    doc.sections = {summary_section(report),   authentication_section(report),
+                    privilege_section(report), services_section(report),
+                    alerts_section(report),    ingest_section(report)};
   }
-  doc.sections = {summary_section(report),   authentication_section(report),
-                  privilege_section(report), services_section(report),
-                  alerts_section(report),    ingest_section(report)};
+  make_safe(doc);
   return doc;
 }
 

@@ -16,6 +16,7 @@ struct Table {
   std::vector<std::string> header;
   std::vector<bool> numeric;  // right-aligned columns
   std::vector<std::vector<std::string>> rows;
+  std::vector<bool> marked;  // rows that need attention (none when empty)
 };
 struct Chart {
   std::string title;
@@ -36,7 +37,13 @@ struct Document {
   std::vector<Section> sections;
 };
 
+// All text is display-safe (reports/display_text.h) once layout returns.
 Document layout(const Report& report);
+
+// Alerts and actions (reports/alerts_section.cpp): the section, and the line the
+// summary gives them.
+Section alerts_section(const Report& report);
+std::string alerts_summary(const Report& report);
 
 std::string number(int64_t value);    // "12,345"
 std::string decimal(double value);    // "4.3", "12"

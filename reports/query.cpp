@@ -31,6 +31,11 @@ bool Query::step() {
   throw Error(std::string("report query failed: ") + sqlite3_errmsg(db_));
 }
 
+void Query::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
 int64_t Query::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }

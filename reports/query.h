@@ -17,7 +17,8 @@ class Query {
 
   Query& bind(int index, int64_t value);
   Query& bind(int index, const std::string& value);
-  bool step();  // true while a row is ready; throws vigil::Error on failure
+  bool step();   // true while a row is ready; throws vigil::Error on failure
+  void reset();  // to run again with new bindings
   int64_t integer(int column) const;
   double real(int column) const;
   std::string text(int column) const;  // "" for NULL

@@ -18,7 +18,7 @@ table{border-collapse:collapse;margin:.5em 0;font-size:.92em}
 th,td{padding:3px 8px;border-bottom:1px solid #e3e7eb;text-align:left;vertical-align:top}
 th{background:#f3f5f7}td{white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 svg{max-width:100%;height:auto;display:block;margin:.4em 0}
-.bar{fill:#cf4f3f}.rank{fill:#3f6fcf}.axis{font-size:13px;fill:#57606a}.hours .axis{font-size:18px}
+tr.mark td{background:#fdecea}.bar{fill:#cf4f3f}.rank{fill:#3f6fcf}.axis{font-size:13px;fill:#57606a}.hours .axis{font-size:18px}
 @media print{body{max-width:none;font-size:11pt}h2{break-after:avoid}table,svg{break-inside:avoid}}
 )css";
 
@@ -54,8 +54,9 @@ void render_table(std::string& out, const Table& table) {
     out += (table.numeric[i] ? "<th class=\"n\">" : "<th>") + escape(table.header[i]) + "</th>";
   }
   out += "</tr></thead><tbody>\n";
-  for (const auto& row : table.rows) {
-    out += "<tr>";
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    out += r < table.marked.size() && table.marked[r] ? "<tr class=\"mark\">" : "<tr>";
     for (size_t i = 0; i < row.size(); ++i) {
       out += (table.numeric[i] ? "<td class=\"n\">" : "<td>") + escape(row[i]) + "</td>";
     }

@@ -2,6 +2,8 @@
 // µs UTC (`*_us`) plus ISO 8601 UTC text; counts are integers.
 
 #include <cstdio>
+#include <initializer_list>
+#include <optional>
 #include <string>
 
 #include "core/text.h"
@@ -163,10 +165,76 @@ void write_services(Json& j, const Services& s) {
   j.close('}');
 }
 
+void write_key(Json& j, const KeyValues& key) {
+  j.key("key").open('{');
+  for (const auto& [name, value] : key) j.key(name.c_str()).value(value);
+  j.close('}');
+}
+
+void write_count_object(Json& j, const char* name, const std::vector<NameCount>& counts,
+                        std::initializer_list<const char*> always) {
+  j.key(name).open('{');
+  for (const char* known : always) {
+    int64_t n = 0;
+    for (const NameCount& c : counts) n += c.name == known ? c.count : 0;
+    j.key(known).value(n);
+  }
+  for (const NameCount& c : counts) {
+    bool listed = false;
+    for (const char* known : always) listed = listed || c.name == known;
+    if (!listed) j.key(c.name.c_str()).value(c.count);
+  }
+  j.close('}');
+}
+
+void write_optional_time(Json& j, const char* name, const std::optional<int64_t>& us) {
+  if (us) {
+    j.time(name, *us);
+  } else {
+    j.key((std::string(name) + "_us").c_str()).null().key(name).null();
+  }
+}
+
+// "alerts" and "actions": the counts of the range and the listed rows; `more`
+// says how many the list leaves out. Absent schema v2, recorded is false.
+void write_alerts(Json& j, const Alerts& a) {
+  j.key("alerts").open('{').key("recorded").flag(a.recorded).key("total").value(a.total);
+  write_count_object(j, "by_severity", a.by_severity,
+                     {"critical", "high", "medium", "low", "info"});
+  j.key("more").value(a.total - static_cast<int64_t>(a.rows.size())).key("list").open('[');
+  for (const AlertRow& r : a.rows) {
+    j.open('{').key("id").value(r.id).key("threshold").value(r.threshold);
+    j.key("title").value(r.title).key("severity").value(r.severity);
+    write_key(j, r.key);
+    j.key("count").value(r.count).time("first", r.first_us).time("last", r.last_us).close('}');
+  }
+  j.close(']').close('}');
+  j.key("actions").open('{').key("recorded").flag(a.recorded).key("total").value(a.actions_total);
+  write_count_object(j, "by_status", a.actions_by_status,
+                     {"planned", "waiting", "running", "done", "failed", "timed_out", "dry_run",
+                      "refused", "skipped"});
+  j.key("more").value(a.actions_total - static_cast<int64_t>(a.actions.size()));
+  j.key("list").open('[');
+  for (const ActionRow& r : a.actions) {
+    j.open('{').key("id").value(r.id).key("alert_id");
+    r.alert_id != 0 ? j.value(r.alert_id) : j.null();
+    j.key("threshold").value(r.threshold);
+    write_key(j, r.key);
+    j.key("response").value(r.response).key("kind").value(r.kind);
+    j.key("status").value(r.status).key("dry_run").flag(r.dry_run);
+    j.key("reason").value(r.reason).key("argv").open('[');
+    for (const std::string& word : r.argv) j.value(word);
+    j.close(']').key("exit_status");
+    r.exit_status ? j.value(*r.exit_status) : j.null();
+    j.time("due", r.due_us);
+    write_optional_time(j, "started", r.started_us);
+    write_optional_time(j, "finished", r.finished_us);
+    j.close('}');
+  }
+  j.close(']').close('}');
+}
+
 void write_ingest(Json& j, const Report& r) {
-  j.key("alerts").open('{').key("alerts_table").flag(r.alerts.alerts_table);
-  j.key("actions_table").flag(r.alerts.actions_table);
-  j.key("alerts").value(r.alerts.alerts).key("actions").value(r.alerts.actions).close('}');
   j.key("ingest").open('{').key("database_bytes").value(r.ingest.database_bytes);
   j.key("sources").open('[');
   for (const SourceHealth& s : r.ingest.sources) {
@@ -193,6 +261,7 @@ std::string render_json(const Report& report) {
   write_auth(j, report.auth);
   write_privilege(j, report.privilege);
   write_services(j, report.services);
+  write_alerts(j, report.alerts);
   write_ingest(j, report);
   j.close('}');
   return j.take() + "\n";

@@ -16,15 +16,18 @@ std::string escape(const std::string& text) {
       out += ' ';
       continue;
     }
-    if (std::string_view("\\`*_[]<>|#~").find(c) != std::string_view::npos) out += '\\';
+    if (std::string_view("\\`*_[]<>|#~&").find(c) != std::string_view::npos) out += '\\';
     out += c;
   }
   return out;
 }
 
-void render_row(std::string& out, const std::vector<std::string>& cells) {
+// A row that needs attention is in bold.
+void render_row(std::string& out, const std::vector<std::string>& cells, bool marked = false) {
   out += "|";
-  for (const std::string& cell : cells) out += " " + escape(cell) + " |";
+  for (const std::string& cell : cells) {
+    out += marked && !cell.empty() ? " **" + escape(cell) + "** |" : " " + escape(cell) + " |";
+  }
   out += "\n";
 }
 
@@ -34,12 +37,14 @@ void render_table(std::string& out, const Table& table) {
   out += "|";
   for (bool numeric : table.numeric) out += numeric ? " ---: |" : " --- |";
   out += "\n";
-  for (const auto& row : table.rows) render_row(out, row);
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    render_row(out, table.rows[r], r < table.marked.size() && table.marked[r]);
+  }
 }
 
 // Only the hours with a count: a day of zeros would bury the ones that matter.
 void render_chart(std::string& out, const Chart& chart) {
-  Table table{{"hour", chart.title}, {false, true}, {}};
+  Table table{{"hour", chart.title}, {false, true}, {}, {}};
   for (size_t i = 0; i < chart.values.size(); ++i) {
     if (chart.values[i] != 0) table.rows.push_back({chart.labels[i], number(chart.values[i])});
   }

@@ -23,15 +23,17 @@ std::string pad(const std::string& text, size_t width, bool right) {
   return right ? fill + text : text + fill;
 }
 
+// A row that needs attention starts with "!".
 void render_row(std::string& out, const std::vector<std::string>& cells,
-                const std::vector<size_t>& widths, const Table& table) {
-  std::string line = " ";
+                const std::vector<size_t>& widths, const Table& table, bool marked = false) {
+  std::string line = marked ? "!" : " ";
   for (size_t i = 0; i < cells.size(); ++i) {
     const bool last = i + 1 == cells.size();
     line +=
         " " + (last && !table.numeric[i] ? cells[i] : pad(cells[i], widths[i], table.numeric[i]));
     if (!last) line += " ";
   }
+  while (!line.empty() && line.back() == ' ') line.pop_back();  // an empty last cell
   out += line + "\n";
 }
 
@@ -45,7 +47,9 @@ void render_table(std::string& out, const Table& table) {
   std::vector<std::string> rules;
   for (size_t width : widths) rules.emplace_back(std::min<size_t>(width, 40), '-');
   render_row(out, rules, widths, table);
-  for (const auto& row : table.rows) render_row(out, row, widths, table);
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    render_row(out, table.rows[r], widths, table, r < table.marked.size() && table.marked[r]);
+  }
 }
 
 void render_chart(std::string& out, const Chart& chart) {

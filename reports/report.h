@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -111,11 +112,49 @@ struct Services {
   SlowOperations slow;
 };
 
+// Alerts and actions (schema v2: the `alerts` and `actions` views). A key is the
+// alert's JSON object as (name, value) pairs; argv the command's elements.
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+struct AlertRow {
+  int64_t id = 0;
+  std::string threshold;
+  std::string title;
+  std::string severity;  // critical, high, medium, low, info
+  KeyValues key;
+  int64_t count = 0;
+  int64_t first_us = 0;
+  int64_t last_us = 0;
+};
+struct ActionRow {
+  int64_t id = 0;
+  int64_t alert_id = 0;   // 0: not tied to an alert
+  std::string threshold;  // the alert's, "" without one
+  KeyValues key;          // the alert's key, else the values the action acts on
+  std::string response;
+  std::string kind;    // ban_ip, unban_ip, isolate, evidence, notify, restart_unit, command
+  std::string status;  // planned, waiting, running, done, failed, timed_out, dry_run,
+                       // refused, skipped
+  std::string reason;  // why refused, skipped or failed
+  std::vector<std::string> argv;  // empty for a built-in
+  bool dry_run = false;
+  std::optional<int64_t> exit_status;
+  int64_t due_us = 0;
+  std::optional<int64_t> started_us;
+  std::optional<int64_t> finished_us;
+};
 struct Alerts {
-  bool alerts_table = false;  // the alerting pipeline's tables, once they exist
-  bool actions_table = false;
-  int64_t alerts = 0;
-  int64_t actions = 0;
+  bool recorded = false;  // the database has schema v2's tables (older files do not)
+  // Alerts whose last hit is in the range; at most kListed rows, most severe
+  // first, then by time.
+  int64_t total = 0;
+  std::vector<NameCount> by_severity;  // most severe first, only those present
+  std::vector<AlertRow> rows;
+  // Actions of those alerts, and those due in the range; problems (failed,
+  // timed out, refused) first, then by time.
+  int64_t actions_total = 0;
+  std::vector<NameCount> actions_by_status;  // in the order of the life cycle
+  std::vector<ActionRow> actions;
+  static constexpr size_t kListed = 50;
 };
 
 struct SourceHealth {

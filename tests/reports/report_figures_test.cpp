@@ -136,8 +136,14 @@ TEST_F(ReportFigures, ServicesCountEachErrorLineOnce) {
 
 TEST_F(ReportFigures, AlertsAndIngestHealth) {
   const Report report = day("2026-11-28");
-  EXPECT_FALSE(report.alerts.alerts_table);
-  EXPECT_FALSE(report.alerts.actions_table);
+  // The fixture's thresholds (no responses configured: no actions).
+  ASSERT_TRUE(report.alerts.recorded);
+  EXPECT_EQ(report.alerts.total, 3);
+  ASSERT_EQ(report.alerts.by_severity.size(), 2u);
+  EXPECT_EQ(report.alerts.by_severity[0].name, "high");  // sudo.denied, backup.service
+  EXPECT_EQ(report.alerts.by_severity[0].count, 2);
+  EXPECT_EQ(report.alerts.rows.at(2).threshold, "sudo.failed_auth");
+  EXPECT_EQ(report.alerts.actions_total, 0);
   ASSERT_EQ(report.ingest.sources.size(), 3u);
   int64_t lines = 0;
   int64_t hits = 0;
@@ -152,20 +158,29 @@ TEST_F(ReportFigures, AlertsAndIngestHealth) {
   EXPECT_GT(report.ingest.database_bytes, 0);
 }
 
-TEST_F(ReportFigures, AlertTablesAreCountedOnceTheyExist) {
-  const std::string copy = dir_->file("with-alerts.db");
+TEST_F(ReportFigures, ADatabaseBeforeSchemaV2SaysAlertsAreNotRecorded) {
+  // A file written before alerting: schema v1, which the read-only report does
+  // not migrate.
+  const std::string copy = dir_->file("v1.db");
   std::filesystem::copy_file(db_, copy);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(copy.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE alerts(key TEXT); INSERT INTO alerts VALUES('a'),('b')",
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP VIEW alerts; DROP VIEW actions; DROP TABLE action_row; "
+                         "DROP TABLE alert_hit; DROP TABLE alert_row; PRAGMA user_version = 1",
                          nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  const Report report = build_report(db, *local_day("2026-11-28"));
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
   sqlite3_close(db);
-  EXPECT_TRUE(report.alerts.alerts_table);
-  EXPECT_EQ(report.alerts.alerts, 2);
-  EXPECT_FALSE(report.alerts.actions_table);
-  EXPECT_NE(render_text(report).find("Alerts recorded in the database: 2."), std::string::npos);
+  const test::ScopedTz utc("UTC");
+  const Report report = build_report(copy, *local_day("2026-11-28"));
+  EXPECT_FALSE(report.alerts.recorded);
+  EXPECT_EQ(report.auth.failed, 6);  // the rest of the report is unchanged
+  const std::string text = render_text(report);
+  EXPECT_NE(text.find("Alerts and actions are not recorded in this database"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Alerts: not recorded in this database"), std::string::npos);
+  EXPECT_NE(render_json(report).find(R"("alerts":{"recorded":false,"total":0)"), std::string::npos);
 }
 
 TEST_F(ReportFigures, NextDayHoldsOnlyItsMidnightFailure) {

@@ -38,7 +38,9 @@ TEST_F(ReportFormats, TextHasAlignedFiguresAndNoColourOffATerminal) {
   EXPECT_NE(r.out.find("3\xC3\x97 usual"), std::string::npos);
   EXPECT_NE(r.out.find("203.0.113.5"), std::string::npos);
   EXPECT_NE(r.out.find("POSSIBLE COMPROMISE"), std::string::npos);
-  EXPECT_NE(r.out.find("No alerts are recorded"), std::string::npos);
+  EXPECT_NE(r.out.find("Alerts: 3 (2 high, 1 medium)."), std::string::npos);
+  EXPECT_NE(r.out.find("unit=backup.service"), std::string::npos);
+  EXPECT_NE(r.out.find("No action was planned or taken in this period."), std::string::npos);
   EXPECT_NE(r.out.find("p50 800 ms, p95 2.5 s, max 2.5 s"), std::string::npos);
   // The failures column of the top-IP table: numbers right-aligned under their header.
   const size_t header = r.out.find("source IP");
@@ -98,7 +100,10 @@ TEST_F(ReportFormats, JsonParsesBackWithTheSameFigures) {
   EXPECT_DOUBLE_EQ(doc["services"]["slow"]["p95_ms"].get_double().value(), 2500.0);
   EXPECT_EQ(doc["summary"].at(0)["name"].get_string().value(), "failed logins");
   EXPECT_DOUBLE_EQ(doc["summary"].at(0)["baseline"].get_double().value(), 2.0);
-  EXPECT_FALSE(doc["alerts"]["alerts_table"].get_bool().value());
+  EXPECT_TRUE(doc["alerts"]["recorded"].get_bool().value());
+  EXPECT_EQ(doc["alerts"]["total"].get_int64().value(), 3);
+  EXPECT_EQ(doc["alerts"]["list"].at(0)["key"]["user"].get_string().value(), "mallory");
+  EXPECT_EQ(doc["actions"]["total"].get_int64().value(), 0);
   EXPECT_TRUE(doc["has_data"].get_bool().value());
   EXPECT_EQ(doc["range"]["start"].get_string().value(), "2026-11-28T00:00:00Z");
 }
