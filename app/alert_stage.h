@@ -45,7 +45,7 @@ class AlertStage {
   static void append_json(const store::Batch& batch, std::string& out);
 
   const AlertStats& stats() const { return stats_; }
-  // The first alerts fired (ids set once stored), for summaries.
+  // The first alerts fired (without their ids and hits), for summaries.
   const std::vector<store::AlertRecord>& first_alerts() const { return first_alerts_; }
   static constexpr size_t kFirstAlerts = 100;
   const rules::Correlator& correlator() const { return correlator_; }
