@@ -74,9 +74,8 @@ rules::CorrelatorOptions correlator_options(const AlertingConfig& config) {
   return options;
 }
 
-AlertStage::AlertStage(const rules::RuleSet& rules, const AlertingConfig& config,
-                       bool force_dry_run)
-    : rules_(rules),
+AlertStage::AlertStage(rules::RuleSet rules, const AlertingConfig& config, bool force_dry_run)
+    : rules_(std::move(rules)),
       correlator_(rules_, correlator_options(config)),
       planner_(config.respond, force_dry_run) {
   for (size_t i = 0; i < rules_.rules.size(); ++i) rule_index_.emplace(rules_.rules[i].id, i);

@@ -31,7 +31,7 @@ class AlertStage {
   // Keeps a copy of the rules: `vigil run` may reload its packs while the
   // stage goes on (threshold changes take effect at the next start). `config`
   // must outlive the stage.
-  AlertStage(const rules::RuleSet& rules, const AlertingConfig& config, bool force_dry_run);
+  AlertStage(rules::RuleSet rules, const AlertingConfig& config, bool force_dry_run);
 
   // After a restart: suppression from stored alerts, windows from stored hits,
   // cooldowns from stored actions, so nothing fires or acts twice. Only the

@@ -27,17 +27,29 @@ constexpr std::array<std::string_view, 17> kResponseKeys = {
 
 // The guide's procedures as defaults (ufw, sendmail, systemctl); each can be
 // replaced in the config, e.g. by nftables or `ip route add blackhole`.
-const std::vector<std::string> kBanArgv = {"ufw", "insert", "1", "deny", "from", "{ip}"};
-const std::vector<std::string> kUnbanArgv = {"ufw", "delete", "deny", "from", "{ip}"};
-const std::vector<std::vector<std::string>> kIsolateCommands = {
-    {"ufw", "default", "deny", "incoming"},
-    {"ufw", "default", "deny", "outgoing"},
-    {"ufw", "--force", "enable"}};
-const std::vector<std::string> kAllowIn = {"ufw", "insert", "1", "allow", "from", "{address}"};
-const std::vector<std::string> kAllowOut = {"ufw", "insert", "1",        "allow",
-                                            "out", "to",     "{address}"};
-const std::vector<std::string> kMailArgv = {"sendmail", "-t", "-oi"};
-const std::vector<std::string> kRestartArgv = {"systemctl", "restart", "{unit}"};
+std::vector<std::string> ban_argv() {
+  return {"ufw", "insert", "1", "deny", "from", "{ip}"};
+}
+std::vector<std::string> unban_argv() {
+  return {"ufw", "delete", "deny", "from", "{ip}"};
+}
+std::vector<std::vector<std::string>> isolate_commands() {
+  return {{"ufw", "default", "deny", "incoming"},
+          {"ufw", "default", "deny", "outgoing"},
+          {"ufw", "--force", "enable"}};
+}
+std::vector<std::string> allow_in_argv() {
+  return {"ufw", "insert", "1", "allow", "from", "{address}"};
+}
+std::vector<std::string> allow_out_argv() {
+  return {"ufw", "insert", "1", "allow", "out", "to", "{address}"};
+}
+std::vector<std::string> mail_argv() {
+  return {"sendmail", "-t", "-oi"};
+}
+std::vector<std::string> restart_argv() {
+  return {"systemctl", "restart", "{unit}"};
+}
 
 class AlertingReader {
  public:
@@ -49,8 +61,17 @@ class AlertingReader {
   void respond(const Field& field);
 
  private:
+  using Fields = std::map<std::string, Field>;
   void response(const std::string& name, const Field& field);
-  void kind_defaults(Response& r, const std::map<std::string, Field>& fields);
+  void kind_defaults(Response& r, const Fields& fields);
+  void ban_defaults(Response& r, const Fields& fields);
+  void isolate_defaults(Response& r, const Fields& fields);
+  void evidence_defaults(Response& r, const Fields& fields);
+  void notify_defaults(Response& r, const Fields& fields);
+  std::optional<ArgvTemplate> command(const Fields& fields, std::string_view key,
+                                      const std::vector<std::string>& fallback);
+  void read_max_concurrent(const Field& field);
+  void read_management(const Field& field);
   std::optional<ArgvTemplate> argv(const Field& field, std::string_view name);
   std::optional<ArgvTemplate> argv(const std::vector<std::string>& words, const Field& at);
   std::vector<std::string> strings(std::string_view name, const Field& field,
@@ -117,7 +138,7 @@ void AlertingReader::thresholds(const Field& field) {
     return;
   }
   for (const auto& entry : field.value) {
-    const std::string id = entry.first.as<std::string>("");
+    const auto id = entry.first.as<std::string>("");
     ThresholdSettings settings;
     settings.where = in_.at(entry.first);
     if (!entry.second.IsMap()) {
@@ -137,6 +158,26 @@ void AlertingReader::thresholds(const Field& field) {
   }
 }
 
+void AlertingReader::read_max_concurrent(const Field& field) {
+  const std::string text = in_.string("max_concurrent", field, "4").value_or("");
+  if (text.empty() || text.size() > 2 ||
+      text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1) {
+    in_.error(in_.at(field), "'max_concurrent' must be a number from 1 to 99");
+  } else {
+    out_.respond.max_concurrent = static_cast<size_t>(std::stoi(text));
+  }
+}
+
+void AlertingReader::read_management(const Field& field) {
+  if (auto list = in_.string_list("management", field, "[10.0.0.0/24]")) {
+    for (const rules::LocatedString& s : *list) {
+      if (!parse_cidr(s.text))
+        in_.error(s.where, "'" + s.text + "' is not an address or CIDR block");
+      out_.respond.management.push_back(s.text);
+    }
+  }
+}
+
 void AlertingReader::respond(const Field& field) {
   if (!field.value.IsMap()) {
     in_.error(in_.at(field), "'respond' must be a mapping, e.g. {dry_run: true, responses: {…}}");
@@ -151,24 +192,8 @@ void AlertingReader::respond(const Field& field) {
     }
     r.dry_run = text != "false";
   }
-  if (auto it = fields.find("max_concurrent"); it != fields.end()) {
-    const std::string text = in_.string("max_concurrent", it->second, "4").value_or("");
-    if (text.empty() || text.size() > 2 ||
-        text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1) {
-      in_.error(in_.at(it->second), "'max_concurrent' must be a number from 1 to 99");
-    } else {
-      r.max_concurrent = static_cast<size_t>(std::stoi(text));
-    }
-  }
-  if (auto it = fields.find("management"); it != fields.end()) {
-    if (auto list = in_.string_list("management", it->second, "[10.0.0.0/24]")) {
-      for (const rules::LocatedString& s : *list) {
-        if (!parse_cidr(s.text))
-          in_.error(s.where, "'" + s.text + "' is not an address or CIDR block");
-        r.management.push_back(s.text);
-      }
-    }
-  }
+  if (auto it = fields.find("max_concurrent"); it != fields.end()) read_max_concurrent(it->second);
+  if (auto it = fields.find("management"); it != fields.end()) read_management(it->second);
   if (auto it = fields.find("responses"); it != fields.end()) {
     if (!it->second.value.IsMap()) {
       in_.error(in_.at(it->second),
@@ -254,94 +279,114 @@ void AlertingReader::response(const std::string& name, const Field& field) {
   out_.respond.responses[name] = std::move(r);
 }
 
-void AlertingReader::kind_defaults(Response& r, const std::map<std::string, Field>& fields) {
-  const Field& at = fields.at("kind");
-  auto command = [&](std::string_view key, const std::vector<std::string>& fallback) {
-    if (auto it = fields.find(std::string(key)); it != fields.end()) return argv(it->second, key);
-    return argv(fallback, at);
-  };
+// A command from the config, or the guide's default when the key is absent.
+std::optional<ArgvTemplate> AlertingReader::command(const Fields& fields, std::string_view key,
+                                                    const std::vector<std::string>& fallback) {
+  if (auto it = fields.find(std::string(key)); it != fields.end()) return argv(it->second, key);
+  return argv(fallback, fields.at("kind"));
+}
+
+void AlertingReader::kind_defaults(Response& r, const Fields& fields) {
   switch (r.kind) {
-    case ResponseKind::kBanIp: {
-      if (auto a = command("argv", kBanArgv)) r.commands.push_back(*a);
-      r.undo = command("undo_argv", kUnbanArgv);
-      r.undo_after_us = int64_t{3600} * 1'000'000;
-      if (auto it = fields.find("ban_time"); it != fields.end()) {
-        r.undo_after_us = duration("ban_time", it->second, true).value_or(r.undo_after_us);
-      }
-      if (r.undo_after_us == 0) r.undo.reset();  // "ban_time: 0": a ban that stays
-      r.cooldown_us = r.undo_after_us;           // no second ban while the first holds
+    case ResponseKind::kBanIp:
+      ban_defaults(r, fields);
       break;
-    }
     case ResponseKind::kIsolate:
-      if (auto it = fields.find("commands"); it != fields.end() && it->second.value.IsSequence()) {
-        for (const auto& node : it->second.value) {
-          if (auto a = argv(Field{it->second.key, node}, "commands")) r.commands.push_back(*a);
-        }
-      } else {
-        for (const auto& words : kIsolateCommands) {
-          if (auto a = argv(words, at)) r.commands.push_back(*a);
-        }
-      }
-      r.allow_in = command("allow_in_argv", kAllowIn);
-      r.allow_out = command("allow_out_argv", kAllowOut);
-      r.cooldown_us = int64_t{24} * 3600 * 1'000'000;
+      isolate_defaults(r, fields);
       break;
     case ResponseKind::kEvidence:
-      r.evidence.evidence_dir = "/var/lib/vigil/evidence";
-      if (auto it = fields.find("paths"); it != fields.end()) {
-        r.evidence.paths = strings("paths", it->second, "[/var/log]");
-      }
-      if (auto it = fields.find("evidence_dir"); it != fields.end()) {
-        r.evidence.evidence_dir =
-            in_.string("evidence_dir", it->second, "/var/lib/vigil/evidence").value_or("");
-      }
-      for (const std::string& path : r.evidence.paths) {
-        if (path.empty() || path.front() != '/')
-          in_.error(in_.at(at), "evidence path '" + path + "' must be absolute");
-      }
-      if (r.evidence.evidence_dir.empty() || r.evidence.evidence_dir.front() != '/') {
-        in_.error(in_.at(at), "'evidence_dir' must be an absolute path");
-      }
-      if (auto it = fields.find("max_size"); it != fields.end()) {
-        const std::string text = in_.string("max_size", it->second, "1G").value_or("");
-        const std::optional<uint64_t> bytes = parse_size(text);
-        if (!bytes) in_.error(in_.at(it->second), "'max_size' must be a size, e.g. 512M or 2G");
-        r.evidence.max_bytes = bytes.value_or(r.evidence.max_bytes);
-      }
+      evidence_defaults(r, fields);
       break;
     case ResponseKind::kNotify:
-      if (auto a = command("argv", kMailArgv)) r.commands.push_back(*a);
-      if (auto it = fields.find("to"); it != fields.end()) {
-        r.mail.to = strings("to", it->second, "[security@example.org]");
-      }
-      r.mail.from = "vigil@localhost";
-      if (auto it = fields.find("from"); it != fields.end()) {
-        r.mail.from = in_.string("from", it->second, "vigil@host.example.org").value_or("");
-      }
-      if (auto it = fields.find("subject_prefix"); it != fields.end()) {
-        r.mail.subject_prefix = in_.string("subject_prefix", it->second, "[vigil]").value_or("");
-      }
-      if (r.mail.to.empty()) in_.error(in_.at(at), "a notify response needs 'to' addresses");
-      for (const std::string& address : r.mail.to) {
-        if (!respond::valid_mail_address(address)) {
-          in_.error(in_.at(at), "'" + address + "' is not a mail address vigil accepts");
-        }
-      }
-      if (!respond::valid_mail_address(r.mail.from)) {
-        in_.error(in_.at(at), "'" + r.mail.from + "' is not a mail address vigil accepts");
-      }
+      notify_defaults(r, fields);
       break;
     case ResponseKind::kRestartUnit:
-      if (auto a = command("argv", kRestartArgv)) r.commands.push_back(*a);
+      if (auto a = command(fields, "argv", restart_argv())) r.commands.push_back(*a);
       r.max_per_hour = 3;
       break;
     case ResponseKind::kCommand:
-      if (fields.count("argv") == 0) {
-        in_.error(in_.at(at), "a command response needs 'argv'");
-      } else if (auto a = command("argv", {})) {
+      if (!fields.contains("argv")) {
+        in_.error(in_.at(fields.at("kind")), "a command response needs 'argv'");
+      } else if (auto a = command(fields, "argv", {})) {
         r.commands.push_back(*a);
       }
       break;
+  }
+}
+
+void AlertingReader::ban_defaults(Response& r, const Fields& fields) {
+  if (auto a = command(fields, "argv", ban_argv())) r.commands.push_back(*a);
+  r.undo = command(fields, "undo_argv", unban_argv());
+  r.undo_after_us = int64_t{3600} * 1'000'000;
+  if (auto it = fields.find("ban_time"); it != fields.end()) {
+    r.undo_after_us = duration("ban_time", it->second, true).value_or(r.undo_after_us);
+  }
+  if (r.undo_after_us == 0) r.undo.reset();  // "ban_time: 0": a ban that stays
+  r.cooldown_us = r.undo_after_us;           // no second ban while the first holds
+}
+
+void AlertingReader::isolate_defaults(Response& r, const Fields& fields) {
+  if (auto it = fields.find("commands"); it != fields.end() && it->second.value.IsSequence()) {
+    const YAML::Node& list = it->second.value;
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (auto a = argv(Field{it->second.key, list[i]}, "commands")) r.commands.push_back(*a);
+    }
+  } else {
+    for (const auto& words : isolate_commands()) {
+      if (auto a = argv(words, fields.at("kind"))) r.commands.push_back(*a);
+    }
+  }
+  r.allow_in = command(fields, "allow_in_argv", allow_in_argv());
+  r.allow_out = command(fields, "allow_out_argv", allow_out_argv());
+  r.cooldown_us = int64_t{24} * 3600 * 1'000'000;
+}
+
+void AlertingReader::evidence_defaults(Response& r, const Fields& fields) {
+  const Field& at = fields.at("kind");
+  r.evidence.evidence_dir = "/var/lib/vigil/evidence";
+  if (auto it = fields.find("paths"); it != fields.end()) {
+    r.evidence.paths = strings("paths", it->second, "[/var/log]");
+  }
+  if (auto it = fields.find("evidence_dir"); it != fields.end()) {
+    r.evidence.evidence_dir =
+        in_.string("evidence_dir", it->second, "/var/lib/vigil/evidence").value_or("");
+  }
+  for (const std::string& path : r.evidence.paths) {
+    if (path.empty() || path.front() != '/') {
+      in_.error(in_.at(at), "evidence path '" + path + "' must be absolute");
+    }
+  }
+  if (r.evidence.evidence_dir.empty() || r.evidence.evidence_dir.front() != '/') {
+    in_.error(in_.at(at), "'evidence_dir' must be an absolute path");
+  }
+  if (auto it = fields.find("max_size"); it != fields.end()) {
+    const std::string text = in_.string("max_size", it->second, "1G").value_or("");
+    const std::optional<uint64_t> bytes = parse_size(text);
+    if (!bytes) in_.error(in_.at(it->second), "'max_size' must be a size, e.g. 512M or 2G");
+    r.evidence.max_bytes = bytes.value_or(r.evidence.max_bytes);
+  }
+}
+
+void AlertingReader::notify_defaults(Response& r, const Fields& fields) {
+  const Field& at = fields.at("kind");
+  if (auto a = command(fields, "argv", mail_argv())) r.commands.push_back(*a);
+  if (auto it = fields.find("to"); it != fields.end()) {
+    r.mail.to = strings("to", it->second, "[security@example.org]");
+  }
+  r.mail.from = "vigil@localhost";
+  if (auto it = fields.find("from"); it != fields.end()) {
+    r.mail.from = in_.string("from", it->second, "vigil@host.example.org").value_or("");
+  }
+  if (auto it = fields.find("subject_prefix"); it != fields.end()) {
+    r.mail.subject_prefix = in_.string("subject_prefix", it->second, "[vigil]").value_or("");
+  }
+  if (r.mail.to.empty()) in_.error(in_.at(at), "a notify response needs 'to' addresses");
+  std::vector<std::string> addresses = r.mail.to;
+  addresses.push_back(r.mail.from);
+  for (const std::string& address : addresses) {
+    if (!respond::valid_mail_address(address)) {
+      in_.error(in_.at(at), "'" + address + "' is not a mail address vigil accepts");
+    }
   }
 }
 
@@ -357,7 +402,7 @@ void read_alerting_config(FieldReader& in, const std::map<std::string, Field>& t
   out.respond.protected_users = out.allow.users;
   for (const auto& [threshold, names] : out.respond.on_threshold) {
     for (const std::string& name : names) {
-      if (out.respond.responses.count(name) == 0) {
+      if (!out.respond.responses.contains(name)) {
         in.error(out.thresholds.at(threshold).where,
                  "threshold '" + threshold + "' names response '" + name +
                      "', which 'respond: responses:' does not define");

@@ -17,8 +17,9 @@ namespace {
 constexpr size_t kDigestHits = 1000;
 
 int64_t wall_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::vector<std::string> parse_argv(const std::string& json) {

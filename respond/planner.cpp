@@ -116,47 +116,52 @@ void Planner::plan_response(const Response& response, const AlertFacts& alert,
   remember(response, alert);
 }
 
+// Why a ban must not hit this address: allowlisted, or a management address.
+std::string Planner::protected_address(const AlertFacts& alert) const {
+  const auto ip = parse_ip(key_value(alert, "ip"));
+  if (!ip) return {};
+  for (const Cidr& cidr : config_.protected_cidrs) {
+    if (cidr.contains(*ip)) return "allowlisted address (" + to_string(cidr) + ")";
+  }
+  for (const std::string& management : config_.management) {
+    const auto block = parse_cidr(management);
+    if (block && block->contains(*ip)) return "a management address is never banned";
+  }
+  return {};
+}
+
+// Why the response already ran too recently or too often for this key.
+std::string Planner::rate_limited(const Response& response, const AlertFacts& alert) const {
+  const auto slot = std::make_pair(response.name, alert.key_json);
+  const auto last = last_run_.find(slot);
+  if (response.cooldown_us > 0 && last != last_run_.end() &&
+      alert.ts_us - last->second < response.cooldown_us) {
+    return "cooldown: ran for this key " +
+           std::to_string((alert.ts_us - last->second) / 1'000'000) + " s earlier";
+  }
+  const auto runs = recent_runs_.find(slot);
+  if (response.max_per_hour <= 0 || runs == recent_runs_.end()) return {};
+  const auto in_hour = std::count_if(runs->second.begin(), runs->second.end(), [&](int64_t t) {
+    return t > alert.ts_us - kHourUs && t <= alert.ts_us;
+  });
+  if (in_hour < response.max_per_hour) return {};
+  return "limit of " + std::to_string(response.max_per_hour) + " per hour reached";
+}
+
 // Why the response must not act on this alert; empty when it may.
 std::string Planner::blocked(const Response& response, const AlertFacts& alert) const {
   if (response.kind == ResponseKind::kIsolate && alert.severity != "critical") {
     return "isolation runs only for critical alerts; this one is " + alert.severity;
   }
   if (response.kind == ResponseKind::kBanIp) {
-    if (const auto ip = parse_ip(key_value(alert, "ip"))) {
-      for (const Cidr& cidr : config_.protected_cidrs) {
-        if (cidr.contains(*ip)) return "allowlisted address (" + to_string(cidr) + ")";
-      }
-      for (const std::string& management : config_.management) {
-        const auto block = parse_cidr(management);
-        if (block && block->contains(*ip)) return "a management address is never banned";
-      }
-    }
+    if (std::string why = protected_address(alert); !why.empty()) return why;
   }
   const std::string user = key_value(alert, "user");
-  if (!user.empty() && std::find(config_.protected_users.begin(), config_.protected_users.end(),
-                                 user) != config_.protected_users.end()) {
+  const auto& users = config_.protected_users;
+  if (!user.empty() && std::find(users.begin(), users.end(), user) != users.end()) {
     return "allowlisted user";
   }
-  const auto slot = std::make_pair(response.name, alert.key_json);
-  if (response.cooldown_us > 0) {
-    const auto last = last_run_.find(slot);
-    if (last != last_run_.end() && alert.ts_us - last->second < response.cooldown_us) {
-      return "cooldown: ran for this key " +
-             std::to_string((alert.ts_us - last->second) / 1'000'000) + " s earlier";
-    }
-  }
-  if (response.max_per_hour > 0) {
-    const auto runs = recent_runs_.find(slot);
-    if (runs != recent_runs_.end()) {
-      const auto in_hour = std::count_if(runs->second.begin(), runs->second.end(), [&](int64_t t) {
-        return t > alert.ts_us - kHourUs && t <= alert.ts_us;
-      });
-      if (in_hour >= response.max_per_hour) {
-        return "limit of " + std::to_string(response.max_per_hour) + " per hour reached";
-      }
-    }
-  }
-  return {};
+  return rate_limited(response, alert);
 }
 
 void Planner::add_command(const Response& response, const AlertFacts& alert,

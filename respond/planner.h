@@ -42,6 +42,8 @@ class Planner {
   void plan_response(const Response& response, const AlertFacts& alert,
                      std::vector<store::ActionRecord>& out);
   store::ActionRecord row_for(const Response& response, const AlertFacts& alert) const;
+  std::string protected_address(const AlertFacts& alert) const;
+  std::string rate_limited(const Response& response, const AlertFacts& alert) const;
   std::string blocked(const Response& response, const AlertFacts& alert) const;
   void add_command(const Response& response, const AlertFacts& alert, const ArgvTemplate& argv,
                    const std::map<std::string, std::string>& values,

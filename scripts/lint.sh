@@ -15,7 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # relative project path, and the --file-filter patterns below are absolute.
 build=$(realpath -m "${LINT_BUILD_DIR:-$root/build-lint}")
 jobs="${LINT_JOBS:-$(nproc)}"
-dirs=(core ingest rules store app bench tests)
+dirs=(core ingest rules store respond reports app bench tests)
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(format tidy cppcheck)
 

@@ -118,7 +118,9 @@ std::optional<int64_t> latest_hit_ts(sqlite3* db, const std::string& path) {
   return s.column_int64(0);
 }
 
-int64_t insert_action(Statement& s, sqlite3* db, const ActionRecord& action, int64_t alert_id) {
+int64_t insert_action(Statement& insert, sqlite3* db, const ActionRecord& action,
+                      int64_t alert_id) {
+  Statement& s = insert;
   if (alert_id > 0) {
     s.bind(1, alert_id);
   } else {
@@ -128,7 +130,7 @@ int64_t insert_action(Statement& s, sqlite3* db, const ActionRecord& action, int
   s.bind(3, action.kind);
   s.bind(4, action.key_json.empty() ? std::string_view("{}") : action.key_json);
   s.bind(5, action.argv_json.empty() ? std::string_view("[]") : action.argv_json);
-  s.bind(6, int64_t{action.dry_run});
+  s.bind(6, int64_t{action.dry_run ? 1 : 0});
   s.bind(7, action.status);
   s.bind(8, action.reason);
   s.bind(9, action.due_us);
@@ -177,7 +179,7 @@ std::vector<ActionRecord> actions_since(sqlite3* db, const std::string& path, in
 }
 
 struct ActionLog::Impl {
-  explicit Impl(const std::string& file) : path(file), db(open_writer(path)) {}
+  explicit Impl(std::string file) : path(std::move(file)), db(open_writer(path)) {}
 
   std::string path;
   DbHandle db;
