@@ -2,69 +2,10 @@
 
 #include <cstdint>
 
+#include "core/display_text.h"
+
 namespace vigil::reports {
 namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026
-constexpr std::string_view kHex = "0123456789abcdef";
-
-// Length of the valid UTF-8 character (not NUL) at text[i], 0 when invalid.
-size_t char_length(std::string_view text, size_t i, uint32_t& cp) {
-  const auto b0 = static_cast<uint8_t>(text[i]);
-  cp = b0;
-  if (b0 < 0x80) return b0 == 0 ? 0 : 1;
-  size_t len = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  cp = b0 & (0xFFu >> (len + 1));
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<uint8_t>(text[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF) return 0;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-  return len;
-}
-
-// Code points that move the cursor, start terminal escapes, or show text in
-// another order than it is written (Trojan Source bidi tricks).
-bool is_hazard(uint32_t cp) {
-  if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;
-  if (cp == 0x061C || cp == 0x200E || cp == 0x200F) return true;
-  if (cp >= 0x2028 && cp <= 0x202E) return true;
-  return cp >= 0x2066 && cp <= 0x2069;
-}
-
-void append_hex_byte(std::string& out, uint8_t b) {
-  out += "\\x";
-  out += kHex[b >> 4];
-  out += kHex[b & 0xF];
-}
-
-void append_escaped(std::string& out, uint32_t cp) {
-  if (cp == '\t') {
-    out += "\\t";
-  } else if (cp == '\n') {
-    out += "\\n";
-  } else if (cp == '\r') {
-    out += "\\r";
-  } else if (cp < 0x80) {
-    append_hex_byte(out, static_cast<uint8_t>(cp));
-  } else {
-    out += "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
-  }
-}
 
 bool is_bare(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -115,24 +56,7 @@ std::string ansi_c_quoted(std::string_view word) {
 std::string display_safe(std::string_view text, size_t max_bytes) {
   std::string out;
   out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    uint32_t cp = 0;
-    const size_t len = char_length(text, i, cp);
-    if (i + (len == 0 ? 1 : len) > max_bytes) break;
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    if (is_hazard(cp)) {
-      append_escaped(out, cp);
-    } else {
-      out.append(text.data() + i, len);
-    }
-    i += len;
-  }
-  if (i < text.size()) out += kEllipsis;
+  append_display_safe(out, text, max_bytes);
   return out;
 }
 

@@ -2,8 +2,8 @@
 // Log-derived text made safe to show (private to reports/): the text, Markdown
 // and HTML renderers all receive it through layout(), so an attacker's bytes in
 // a user name, a key, an argv or a reason cannot drive a terminal, break a line
-// or reorder what a reader sees. (The same rules as respond/safe_text.h, which
-// reports/ does not link.)
+// or reorder what a reader sees. (The rules are core/display_text.h's, shared
+// with respond/.)
 
 #include <cstddef>
 #include <string>
@@ -12,7 +12,8 @@
 
 namespace vigil::reports {
 
-// Valid UTF-8 on one line: C0 controls (ESC, CR, LF…) and DEL as "\x1b", "\n"…,
+// append_display_safe (core/display_text.h) into a new string. Valid UTF-8 on
+// one line: C0 controls (ESC, CR, LF…) and DEL as "\x1b", "\n"…,
 // C1 controls, bidi overrides/isolates and line separators as "\u202e"…; invalid
 // UTF-8 and NUL as U+FFFD. At most `max_bytes` of the input are kept (on a
 // character boundary), "…" marking a cut.
