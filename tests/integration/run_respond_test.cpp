@@ -160,6 +160,34 @@ TEST_F(RunRespond, ARestartNeitherRefiresNorActsTwice) {
   EXPECT_EQ(calls.find("insert 1 deny"), calls.rfind("insert 1 deny")) << calls;
 }
 
+// An unban is a planned row with its time: kill -9 before it is due, and the
+// next start runs it when it is due.
+TEST_F(RunRespond, AnUnbanSurvivesARestart) {
+  {
+    Child vigil = start();
+    append(log_, failures("203.0.113.9", 5, 0));
+    ASSERT_TRUE(wait_until([&] {
+      return query_one(db_, "SELECT status FROM actions WHERE kind = 'unban_ip'") == "planned";
+    })) << vigil.stderr_text();
+    vigil.signal(SIGKILL);
+    vigil.wait();
+  }
+  // Run by the second process (the first was killed before the unban was due,
+  // unless the machine stalled for the whole ban time: then it ran already).
+  const std::string ran_before =
+      query_one(db_, "SELECT status FROM actions WHERE kind = 'unban_ip'");
+  Child vigil = start();
+  ASSERT_TRUE(wait_until([&] {
+    return query_one(db_, "SELECT status FROM actions WHERE kind = 'unban_ip'") == "done";
+  })) << vigil.stderr_text();
+  vigil.signal(SIGTERM);
+  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  const std::string calls = read_file(calls_);
+  EXPECT_NE(calls.find("ufw delete deny from 203.0.113.9\n"), std::string::npos) << calls;
+  EXPECT_EQ(calls.find("insert 1 deny"), calls.rfind("insert 1 deny")) << calls;  // banned once
+  EXPECT_EQ(calls.find("delete deny"), calls.rfind("delete deny")) << calls;      // unbanned once
+}
+
 // The outage procedure: restart the unit (stand-in systemctl), capture evidence
 // of a real log tree, mail nobody (not configured). Evidence verifies with
 // sha256sum and is owner-only.
