@@ -328,7 +328,8 @@ void AlertingReader::ban_defaults(Response& r, const Fields& fields) {
 void AlertingReader::isolate_defaults(Response& r, const Fields& fields) {
   if (auto it = fields.find("commands"); it != fields.end() && it->second.value.IsSequence()) {
     const YAML::Node& list = it->second.value;
-    for (size_t i = 0; i < list.size(); ++i) {
+    // By index: a range-for would slice yaml-cpp's iterator_value into a Node.
+    for (size_t i = 0; i < list.size(); ++i) {  // NOLINT(modernize-loop-convert)
       if (auto a = argv(Field{it->second.key, list[i]}, "commands")) r.commands.push_back(*a);
     }
   } else {
