@@ -135,15 +135,10 @@ void Executor::submit(const std::vector<store::ActionRecord>& actions) {
   std::map<int64_t, Job> by_alert;
   for (const store::ActionRecord& a : actions) {
     if (a.status != "planned" && a.status != "waiting") continue;
-    Job& job = by_alert[a.alert_id];
-    if (job.steps.empty() || a.due_us < job.due_us) job.due_us = a.due_us;
-    job.steps.push_back(a);
+    by_alert[a.alert_id].steps.push_back(a);
   }
-  // Actions of a fresh alert are due now: their due time is the alert's log time.
-  for (auto& [alert, job] : by_alert) {
-    job.due_us = 0;
-    enqueue(std::move(job));
-  }
+  // Due now (due_us 0): a fresh alert's rows carry its log time, not a wait.
+  for (auto& [alert, job] : by_alert) enqueue(std::move(job));
 }
 
 void Executor::resume(const std::vector<store::ActionRecord>& stored) {
