@@ -1,12 +1,11 @@
 #include "app/alert_stage.h"
 
-#include <simdjson.h>
-
 #include <unordered_map>
 
 #include "core/error.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "respond/executor.h"
 #include "store/alert_log.h"
 
 namespace vigil::app {
@@ -32,25 +31,6 @@ std::string key_json(const rules::AlertKey& key) {
     append_json_string(out, value);
   }
   out += '}';
-  return out;
-}
-
-// A flat JSON object of strings, as the store keeps captures and keys.
-rules::AlertKey parse_pairs(const std::string& json) {
-  rules::AlertKey out;
-  thread_local simdjson::ondemand::parser parser;  // a restart replays many hits
-  simdjson::padded_string padded(json);
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::object object;
-  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return out;
-  if (doc.get_object().get(object) != simdjson::SUCCESS) return out;
-  for (auto field : object) {
-    std::string_view name;
-    std::string_view value;
-    if (field.unescaped_key().get(name) != simdjson::SUCCESS) continue;
-    if (field.value().get_string().get(value) != simdjson::SUCCESS) continue;
-    out.emplace_back(std::string(name), std::string(value));
-  }
   return out;
 }
 
@@ -94,14 +74,15 @@ void AlertStage::rebuild(store::Store& db, const std::string& path) {
   if (!latest) return;
   for (const store::AlertRecord& a :
        store::alerts_since(db.handle(), path, *latest - correlator_.alert_horizon_us())) {
-    correlator_.restore_suppression(a.threshold, parse_pairs(a.key_json), a.last_ts_us);
+    correlator_.restore_suppression(a.threshold, respond::parse_string_object(a.key_json),
+                                    a.last_ts_us);
   }
   std::vector<rules::Capture> captures;
   store::for_each_hit_since(
       db.handle(), path, *latest - correlator_.horizon_us(), [&](const store::StoredHit& hit) {
         const std::optional<size_t> index = rule_index(hit.rule);
         if (!index || !correlator_.wants(*index)) return;
-        const rules::AlertKey pairs = parse_pairs(hit.captures_json);
+        const rules::AlertKey pairs = respond::parse_string_object(hit.captures_json);
         captures.clear();
         for (const auto& [name, value] : pairs) captures.push_back({name, value});
         fired_.clear();

@@ -38,24 +38,6 @@ std::vector<std::string> parse_argv(const std::string& json) {
   return argv;
 }
 
-std::vector<std::pair<std::string, std::string>> parse_key(const std::string& json) {
-  std::vector<std::pair<std::string, std::string>> key;
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::object object;
-  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return key;
-  if (doc.get_object().get(object) != simdjson::SUCCESS) return key;
-  for (auto field : object) {
-    std::string_view name;
-    std::string_view value;
-    if (field.unescaped_key().get(name) != simdjson::SUCCESS) continue;
-    if (field.value().get_string().get(value) != simdjson::SUCCESS) continue;
-    key.emplace_back(name, value);
-  }
-  return key;
-}
-
 AlertDigest load_digest(store::ActionLog& log, int64_t alert_id) {
   AlertDigest d;
   const std::optional<store::AlertRecord> alert = log.alert(alert_id);
@@ -64,7 +46,7 @@ AlertDigest load_digest(store::ActionLog& log, int64_t alert_id) {
   d.threshold = alert->threshold;
   d.title = alert->title;
   d.severity = alert->severity;
-  d.key = parse_key(alert->key_json);
+  d.key = parse_string_object(alert->key_json);
   d.count = alert->count;
   d.first_ts_us = alert->first_ts_us;
   d.last_ts_us = alert->last_ts_us;
@@ -103,6 +85,24 @@ store::ActionOutcome capture(const Response& response, store::ActionLog& log, in
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> parse_string_object(const std::string& json) {
+  std::vector<std::pair<std::string, std::string>> out;
+  thread_local simdjson::ondemand::parser parser;  // a restart replays many hits
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;
+  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return out;
+  if (doc.get_object().get(object) != simdjson::SUCCESS) return out;
+  for (auto field : object) {
+    std::string_view name;
+    std::string_view value;
+    if (field.unescaped_key().get(name) != simdjson::SUCCESS) continue;
+    if (field.value().get_string().get(value) != simdjson::SUCCESS) continue;
+    out.emplace_back(name, value);
+  }
+  return out;
+}
 
 Executor::Executor(const RespondConfig& config, std::string db_path)
     : config_(config), db_path_(std::move(db_path)) {

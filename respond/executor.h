@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "respond/responses.h"
@@ -20,6 +21,11 @@
 #include "store/batch.h"
 
 namespace vigil::respond {
+
+// A flat JSON object of strings, as the store keeps keys and captures
+// ({"ip":"203.0.113.7"}); members that are not strings, and invalid JSON, are
+// left out.
+std::vector<std::pair<std::string, std::string>> parse_string_object(const std::string& json);
 
 class Executor {
  public:
