@@ -20,7 +20,9 @@ bool is_mapped_v4(const std::array<uint8_t, 16>& b) {
 // `mapped` tells an IPv4-mapped IPv6 address from plain IPv4.
 std::optional<IpAddress> parse_raw(std::string_view text, bool& mapped) {
   mapped = false;
-  if (text.empty() || text.size() > kMaxIpText) return std::nullopt;
+  // inet_pton would stop at a NUL and accept "1.2.3.4\0junk".
+  if (text.empty() || text.size() > kMaxIpText || text.find('\0') != std::string_view::npos)
+    return std::nullopt;
   std::array<char, kMaxIpText + 1> z{};  // inet_pton needs a NUL-terminated copy
   std::memcpy(z.data(), text.data(), text.size());
   IpAddress ip;
@@ -63,9 +65,26 @@ std::optional<IpAddress> parse_ip(std::string_view text) {
 }
 
 std::string to_string(const IpAddress& ip) {
-  std::array<char, INET6_ADDRSTRLEN> out{};
-  inet_ntop(ip.v4 ? AF_INET : AF_INET6, ip.bytes.data(), out.data(), out.size());
-  return out.data();
+  std::string out;
+  assign_canonical(ip, out);
+  return out;
+}
+
+// IPv4 by hand: glibc's inet_ntop formats it with sprintf, a tenth of a
+// microsecond per address.
+void assign_canonical(const IpAddress& ip, std::string& out) {
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  char* end = text.data();
+  if (ip.v4) {
+    for (size_t i = 0; i < 4; ++i) {
+      if (i > 0) *end++ = '.';
+      end = std::to_chars(end, text.data() + text.size(), ip.bytes[i]).ptr;
+    }
+  } else {
+    inet_ntop(AF_INET6, ip.bytes.data(), text.data(), text.size());
+    end += std::strlen(text.data());
+  }
+  out.assign(text.data(), end);
 }
 
 bool Cidr::contains(const IpAddress& ip) const {

@@ -24,6 +24,9 @@ std::optional<IpAddress> parse_ip(std::string_view text);
 
 // inet_ntop's canonical form: "192.0.2.1", "2001:db8::1".
 std::string to_string(const IpAddress& ip);
+// The same, replacing `out`'s contents; no allocation once `out` has grown
+// (this runs for every captured address).
+void assign_canonical(const IpAddress& ip, std::string& out);
 
 struct Cidr {
   IpAddress base;  // host bits cleared

@@ -1,14 +1,12 @@
 #include "rules/capture_types.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <optional>
+
+#include "core/ip.h"
 
 namespace vigil::rules {
 namespace {
@@ -156,28 +154,9 @@ std::optional<uint64_t> duration_ns(std::string_view s) {
 }  // namespace
 
 bool normalize_ip(std::string_view raw, std::string& out) {
-  const std::string_view text = strip_brackets(raw);
-  std::array<char, INET6_ADDRSTRLEN + 1> z{};  // inet_pton needs a NUL-terminated copy
-  if (text.size() >= z.size() || text.find('\0') != std::string_view::npos) return false;
-  std::memcpy(z.data(), text.data(), text.size());
-  z[text.size()] = '\0';
-  constexpr socklen_t kCanonicalSize = INET6_ADDRSTRLEN;
-  std::array<char, kCanonicalSize> canonical{};
-  in_addr v4{};
-  in6_addr v6{};
-  if (inet_pton(AF_INET, z.data(), &v4) == 1) {
-    inet_ntop(AF_INET, &v4, canonical.data(), kCanonicalSize);
-  } else if (inet_pton(AF_INET6, z.data(), &v6) == 1) {
-    if (IN6_IS_ADDR_V4MAPPED(&v6)) {
-      std::memcpy(&v4, &v6.s6_addr[12], sizeof v4);
-      inet_ntop(AF_INET, &v4, canonical.data(), kCanonicalSize);
-    } else {
-      inet_ntop(AF_INET6, &v6, canonical.data(), kCanonicalSize);
-    }
-  } else {
-    return false;
-  }
-  out.assign(canonical.data());
+  const auto ip = parse_ip(strip_brackets(raw));
+  if (!ip) return false;
+  assign_canonical(*ip, out);
   return true;
 }
 

@@ -45,6 +45,20 @@ TEST(ParseIp, RefusesWhatIsNoAddress) {
   // Longer than any address: refused before inet_pton sees it.
   EXPECT_FALSE(parse_ip("0000:0000:0000:0000:0000:0000:0000:0000:0000:0000"));
   EXPECT_FALSE(parse_ip(std::string(1000, '1')));
+  // inet_pton stops at a NUL; the address must not be read from before it.
+  EXPECT_FALSE(parse_ip(std::string_view("1.2.3.4\0junk", 12)));
+  EXPECT_FALSE(parse_ip(std::string_view("::1\0", 4)));
+}
+
+TEST(ParseIp, FormatsEveryIpv4OctetValue) {
+  EXPECT_EQ(canonical("0.0.0.0"), "0.0.0.0");
+  EXPECT_EQ(canonical("255.255.255.255"), "255.255.255.255");
+  EXPECT_EQ(canonical("10.9.99.100"), "10.9.99.100");
+  std::string reused = "a longer text that the address replaces";
+  assign_canonical(*parse_ip("192.0.2.1"), reused);
+  EXPECT_EQ(reused, "192.0.2.1");
+  assign_canonical(*parse_ip("2001:db8::1"), reused);
+  EXPECT_EQ(reused, "2001:db8::1");
 }
 
 TEST(ParseIp, ReadsOnlyTheViewNotWhatFollowsIt) {
