@@ -1,68 +1,20 @@
 // In steady state a JSON line costs no allocation: the parser, its padded buffer,
-// the scratch arena and the lookup cache are reused. Counts operator new across
-// this test binary; only the difference around the parsing loop is read.
+// the scratch arena and the lookup cache are reused.
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "ingest/parser.h"
-
-namespace {
-std::atomic<size_t> g_allocations{0};
-
-void* counted_malloc(std::size_t size) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* counted_or_throw(std::size_t size) {
-  if (void* p = counted_malloc(size)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-// Every plain and array form is replaced, so that allocation and release meet in
-// malloc and free whatever form a library uses (AddressSanitizer checks this).
-void* operator new(std::size_t size) {
-  return counted_or_throw(size);
-}
-void* operator new[](std::size_t size) {
-  return counted_or_throw(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
-  return counted_malloc(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
-  return counted_malloc(size);
-}
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t /*size*/) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t /*size*/) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept {
-  std::free(p);
-}
-#pragma GCC diagnostic pop
+#include "tests/support/allocation_counter.h"
 
 namespace vigil::ingest {
 namespace {
+
+TEST(JsonAllocation, CounterSeesThisBinarysAllocations) {
+  EXPECT_TRUE(vigil::test::counting_works());
+}
 
 TEST(JsonAllocation, SteadyStateLinesAndLookupsAllocateNothing) {
   LineParser parser(Format::kAuto, "app.log", 0);
@@ -89,9 +41,9 @@ TEST(JsonAllocation, SteadyStateLinesAndLookupsAllocateNothing) {
     }
   };
   run();  // warm: buffers reach their size
-  const size_t before = g_allocations.load();
+  const size_t before = vigil::test::allocations();
   for (int i = 0; i < 10; ++i) run();
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(vigil::test::allocations() - before, 0u);
   EXPECT_EQ(looked_up, 11u * 100 * 4);
   EXPECT_EQ(parser.failures(), 11u);
 }

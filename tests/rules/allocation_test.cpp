@@ -1,68 +1,12 @@
 // A line that matches no rule costs one Hyperscan scan and no allocation; a hit the
-// correlator counts into an existing group allocates nothing either. Counts
-// operator new across this test binary; only the difference around the call is read.
+// correlator counts into an existing group allocates nothing either.
 
 #include <gtest/gtest.h>
-
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "rules/correlator.h"
 #include "tests/rules/correlator_test_util.h"
 #include "tests/rules/rules_test_util.h"
-
-namespace {
-std::atomic<size_t> g_allocations{0};
-}  // namespace
-
-// Every plain and array form is replaced, so that whatever form a library uses,
-// allocation and release meet in malloc and free (AddressSanitizer checks this).
-namespace {
-void* counted_malloc(std::size_t size) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* counted_or_throw(std::size_t size) {
-  if (void* p = counted_malloc(size)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return counted_or_throw(size);
-}
-void* operator new[](std::size_t size) {
-  return counted_or_throw(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
-  return counted_malloc(size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
-  return counted_malloc(size);
-}
-// GCC cannot see that new and delete are replaced together, both over malloc.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t /*size*/) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t /*size*/) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept {
-  std::free(p);
-}
-#pragma GCC diagnostic pop
+#include "tests/support/allocation_counter.h"
 
 namespace vigil::rules::test {
 namespace {
@@ -72,6 +16,10 @@ class NullSink : public HitSink {
   void on_hit(const Event& /*event*/, const Hit& /*hit*/) override { ++hits; }
   size_t hits = 0;
 };
+
+TEST(MatcherAllocation, CounterSeesThisBinarysAllocations) {
+  EXPECT_TRUE(vigil::test::counting_works());
+}
 
 TEST(MatcherAllocation, LineThatMatchesNoRuleAllocatesNothing) {
   std::vector<Rule> rules;
@@ -90,9 +38,9 @@ TEST(MatcherAllocation, LineThatMatchesNoRuleAllocatesNothing) {
   const Event matching = event("Failed password for root from 10.0.0.1 port 7");
   m->match(matching, *ctx, sink);  // warm: nothing may be lazily allocated later
 
-  const size_t before = g_allocations.load();
+  const size_t before = vigil::test::allocations();
   for (int i = 0; i < 1000; ++i) m->match(quiet, *ctx, sink);
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(vigil::test::allocations() - before, 0u);
   EXPECT_EQ(sink.hits, 1u);
 }
 
@@ -104,11 +52,11 @@ TEST(MatcherAllocation, TypedCapturesReuseTheContextsBuffers) {
   const Event e = event("from ::ffff:10.1.2.3 took 1m30.25s");
   m->match(e, *ctx, sink);
   // RE2 itself may allocate while extracting groups; the normalised values must not.
-  const size_t before = g_allocations.load();
+  const size_t before = vigil::test::allocations();
   m->match(e, *ctx, sink);
-  const size_t one_match = g_allocations.load() - before;
+  const size_t one_match = vigil::test::allocations() - before;
   for (int i = 0; i < 100; ++i) m->match(e, *ctx, sink);
-  EXPECT_LE(g_allocations.load() - before, 101 * one_match);
+  EXPECT_LE(vigil::test::allocations() - before, 101 * one_match);
   EXPECT_EQ(sink.hits, 102u);
 }
 
@@ -136,9 +84,9 @@ TEST(CorrelatorAllocation, SteadyStreamIntoExistingGroupsAllocatesNothing) {
     }
   };
   run(0, 2000);
-  const size_t before = g_allocations.load();
+  const size_t before = vigil::test::allocations();
   run(2000, 12000);
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(vigil::test::allocations() - before, 0u);
   EXPECT_TRUE(fired.empty());
 }
 
