@@ -26,7 +26,9 @@ uint32_t Batch::add_source(std::string key, std::string display) {
   }
   if (sources_.size() >= UINT32_MAX)
     throw std::length_error("vigil::store::Batch: too many sources");
-  sources_.push_back(BatchSource{std::move(key), std::move(display), std::nullopt, {}});
+  BatchSource& added = sources_.emplace_back();
+  added.key = std::move(key);
+  added.display = std::move(display);
   return static_cast<uint32_t>(sources_.size() - 1);
 }
 
@@ -93,6 +95,9 @@ void Batch::clear() {
   for (BatchSource& source : sources_) {
     source.position.reset();
     source.stats = {};
+    source.hours.clear();  // capacity kept: the next batch counts without allocating
+    source.gaps.clear();
+    source.events.clear();
   }
   hits_.clear();
   pairs_.clear();

@@ -69,11 +69,38 @@ struct ActionRecord {
   int64_t due_us = 0;  // not before (µs since the epoch)
 };
 
+// Lines a source read in one hour of log time (see store/source_activity.h).
+struct HourCount {
+  int64_t hour_us = 0;  // start of the UTC hour
+  uint64_t lines = 0;
+  uint64_t parse_failures = 0;
+  int64_t first_ts_us = 0;
+  int64_t last_ts_us = 0;
+};
+
+// A silence of one source in log time: no line between start and end.
+struct GapRecord {
+  int64_t start_us = 0;  // the last line before it
+  int64_t end_us = 0;    // the line that ended it
+};
+
+// Something that happened to a source's file: rotated, truncated, replaced,
+// deleted, appeared, resumed-rotated. `ts_us` is wall-clock time.
+struct SourceEventRecord {
+  int64_t ts_us = 0;
+  std::string kind;
+  std::string detail;
+};
+
 struct BatchSource {
   std::string key;      // identity in the store: an absolute path, or "journal:<dir>"
   std::string display;  // as the user named it, for output
   std::optional<SourcePosition> position;  // reached by this batch, if it advanced
   SourceStats stats;                       // added to the source's totals
+  // Committed with the position, so each is stored exactly once.
+  std::vector<HourCount> hours;  // added to source_hour
+  std::vector<GapRecord> gaps;
+  std::vector<SourceEventRecord> events;
 };
 
 class Batch {

@@ -158,9 +158,56 @@ CREATE VIEW actions(id, alert_id, response, argv, dry_run, exit_status, started,
   FROM action_row;
 )sql";
 
+// Schema v3: ingest health, per source.
+// - source_hour: lines (journal entries) and parse failures per source and hour
+//   of *log* time (hour as in rule_hour: µs UTC of its start), with the first
+//   and last line's time in it. Added to at each commit, so a report reads a
+//   day's lines per source, and its 7-day baseline, from a few hundred rows. The
+//   source's latest hour row also holds the latest time read, which the reader
+//   resumes gap detection from after a restart (no column on `source`: the
+//   upsert of positions stays as it was).
+// - source_gap: a silence of one source longer than 10 minutes (the reader's
+//   SourceActivity::kGapFloorUs) between two consecutive lines in log time: start
+//   is the last line before it, end the line that ended it. Only forward jumps;
+//   out-of-order lines never make one. Committed with the position of the line
+//   that ended it, so a resumed re-scan never records it again. A rowid table:
+//   the same silence may be real twice (a file read again after a rotation).
+//   The index serves "gaps of this source ending after T".
+// - source_event: rotation events, at wall-clock time: a scan that discarded a
+//   checkpoint (rotated, truncated, replaced) and, for `vigil run`, what the
+//   follower saw (rotated, truncated, deleted, appeared, resumed-rotated).
+// - Databases migrated from v2 have no counts before the migration: the
+//   report's baselines start with it, like the summary's do with rule_hour.
+inline constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE source_hour(
+  source_id INTEGER NOT NULL REFERENCES source(id),
+  hour INTEGER NOT NULL,
+  lines INTEGER NOT NULL,
+  parse_failures INTEGER NOT NULL,
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  PRIMARY KEY(source_id, hour)
+) WITHOUT ROWID;
+CREATE TABLE source_gap(
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES source(id),
+  start_ts INTEGER NOT NULL,
+  end_ts INTEGER NOT NULL
+);
+CREATE INDEX source_gap_source_end ON source_gap(source_id, end_ts, start_ts);
+CREATE TABLE source_event(
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES source(id),
+  ts INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX source_event_ts ON source_event(ts, source_id);
+)sql";
+
 // Forward migrations: kMigrations[i] takes user_version i to i + 1, so schema
 // v3 is one more entry. Each runs in the same transaction as its version bump.
-inline constexpr std::array kMigrations = {kSchemaV1, kSchemaV2};
+inline constexpr std::array kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3};
 inline constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
 
 inline constexpr const char* kBegin = "BEGIN IMMEDIATE";
@@ -213,6 +260,31 @@ VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
 inline constexpr const char* kAddRuleHour = R"sql(
 INSERT INTO rule_hour(hour, rule_id, hits) VALUES(?1, ?2, ?3)
 ON CONFLICT(hour, rule_id) DO UPDATE SET hits = hits + excluded.hits
+)sql";
+
+// ?1 source_id, ?2 hour, ?3 lines, ?4 parse_failures, ?5 first_ts, ?6 last_ts.
+inline constexpr const char* kAddSourceHour = R"sql(
+INSERT INTO source_hour(source_id, hour, lines, parse_failures, first_ts, last_ts)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6)
+ON CONFLICT(source_id, hour) DO UPDATE SET
+  lines = lines + excluded.lines,
+  parse_failures = parse_failures + excluded.parse_failures,
+  first_ts = min(first_ts, excluded.first_ts),
+  last_ts = max(last_ts, excluded.last_ts)
+)sql";
+
+// ?1 source_id, ?2 start_ts, ?3 end_ts.
+inline constexpr const char* kInsertSourceGap =
+    "INSERT INTO source_gap(source_id, start_ts, end_ts) VALUES(?1, ?2, ?3)";
+
+// ?1 source_id, ?2 ts, ?3 kind, ?4 detail.
+inline constexpr const char* kInsertSourceEvent =
+    "INSERT INTO source_event(source_id, ts, kind, detail) VALUES(?1, ?2, ?3, ?4)";
+
+// The latest log time stored for a source: its latest hour's last line. ?1 key.
+inline constexpr const char* kSelectSourceLastTs = R"sql(
+SELECT h.last_ts FROM source AS s JOIN source_hour AS h ON h.source_id = s.id
+WHERE s.key = ?1 ORDER BY h.hour DESC LIMIT 1
 )sql";
 
 // ?1 threshold, ?2 key, ?3 count, ?4 first_ts, ?5 last_ts, ?6 severity, ?7 title, ?8 stored.

@@ -63,7 +63,8 @@ DbHandle open_connection(const std::string& path) {
 }
 
 bool changed(const BatchSource& s) {
-  return s.position || s.stats.lines != 0 || s.stats.bytes != 0 || s.stats.parse_failures != 0;
+  return s.position || s.stats.lines != 0 || s.stats.bytes != 0 || s.stats.parse_failures != 0 ||
+         !s.hours.empty() || !s.gaps.empty() || !s.events.empty();
 }
 
 // Start of the UTC hour holding `ts_us`, also for times before 1970.
@@ -107,6 +108,8 @@ struct Store::Impl {
   void save_alerts(Batch& batch, int64_t stored_us);
   void save_actions(Batch& batch);
   void save_rule_hours();
+  void save_activity(const Batch& batch);
+  void save_activity(int64_t source_id, const BatchSource& source);
   int64_t rule_id(std::string_view name);  // interned: the rule table grows as rules fire
   std::optional<int64_t> find_rule(std::string_view name);
   int64_t add_rule(std::string_view name);
@@ -125,6 +128,9 @@ struct Store::Impl {
   Statement insert_alert_{db.get(), path, sql::kInsertAlert, "insert alert"};
   Statement insert_alert_hit_{db.get(), path, sql::kInsertAlertHit, "link alert to hit"};
   Statement insert_action_{db.get(), path, sql::kInsertAction, "insert action"};
+  Statement add_source_hour_{db.get(), path, sql::kAddSourceHour, "count lines per hour"};
+  Statement insert_source_gap_{db.get(), path, sql::kInsertSourceGap, "record source gap"};
+  Statement insert_source_event_{db.get(), path, sql::kInsertSourceEvent, "record source event"};
 
   Checkpointer checkpointer_{path};
   std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> rules_;
@@ -167,6 +173,13 @@ std::optional<SourceTotals> Store::Impl::source(std::string_view key) {
   t.stats.lines = s.column_uint64(7);
   t.stats.bytes = s.column_uint64(8);
   t.stats.parse_failures = s.column_uint64(9);
+  // Prepared here, not with the connection: preparing it marks source_hour for
+  // `PRAGMA optimize`, which only connections that resume a source need.
+  Statement last(db.get(), path, sql::kSelectSourceLastTs, "read source's latest time",
+                 /*persistent=*/false);
+  Statement::Scope last_scope(last);
+  last.bind(1, key);
+  if (last.step()) t.last_log_ts_us = last.column_int64(0);
   return t;
 }
 
@@ -188,6 +201,7 @@ void Store::Impl::commit(Batch& batch, const DuringCommit& during) {
 
 void Store::Impl::write(Batch& batch) {
   save_sources(batch);
+  save_activity(batch);
   rule_hours_.clear();
   for (size_t i = 0; i < batch.hit_count(); ++i) batch.set_hit_id(i, save_hit(batch.hit(i)));
   save_rule_hours();
@@ -297,6 +311,42 @@ int64_t Store::Impl::save_hit(const HitView& hit) {
   s.run();
   ++rule_hours_[{hour_of(hit.ts_us), rule}];
   return sqlite3_last_insert_rowid(db.get());
+}
+
+void Store::Impl::save_activity(const Batch& batch) {
+  const std::vector<BatchSource>& sources = batch.sources();
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (source_ids_[i] != 0) save_activity(source_ids_[i], sources[i]);
+  }
+}
+
+// Lines per hour, gaps and events of one source: stored with its position.
+void Store::Impl::save_activity(int64_t source_id, const BatchSource& source) {
+  for (const HourCount& h : source.hours) {
+    Statement& s = add_source_hour_;
+    s.bind(1, source_id);
+    s.bind(2, h.hour_us);
+    s.bind(3, h.lines);
+    s.bind(4, h.parse_failures);
+    s.bind(5, h.first_ts_us);
+    s.bind(6, h.last_ts_us);
+    s.run();
+  }
+  for (const GapRecord& g : source.gaps) {
+    Statement& s = insert_source_gap_;
+    s.bind(1, source_id);
+    s.bind(2, g.start_us);
+    s.bind(3, g.end_us);
+    s.run();
+  }
+  for (const SourceEventRecord& e : source.events) {
+    Statement& s = insert_source_event_;
+    s.bind(1, source_id);
+    s.bind(2, e.ts_us);
+    s.bind(3, e.kind);
+    s.bind(4, e.detail);
+    s.run();
+  }
 }
 
 void Store::Impl::save_rule_hours() {

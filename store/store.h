@@ -20,6 +20,8 @@ namespace vigil::store {
 struct SourceTotals {
   SourcePosition position;
   SourceStats stats;
+  // The latest log time stored for it (source_hour), for SourceActivity::resume_after.
+  std::optional<int64_t> last_log_ts_us;
 };
 
 class Store {

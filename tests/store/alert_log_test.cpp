@@ -179,7 +179,7 @@ TEST(AlertLog, AVersionOneDatabaseGainsTheTablesAndKeepsItsHits) {
     sqlite3_close(raw);
   }
   auto store = Store::open(path);
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), 3);
   EXPECT_EQ(scalar(store->handle(), "SELECT count(*) FROM hits"), "1");
   EXPECT_EQ(scalar(store->handle(), "SELECT count(*) FROM alerts"), "0");
   EXPECT_EQ(scalar(store->handle(), "SELECT count(*) FROM actions"), "0");

@@ -91,13 +91,13 @@ TEST(StoreOpen, MigratesAnEmptyFileAndReopensIdempotently) {
   std::string schema;
   {
     auto store = Store::open(path);
-    EXPECT_EQ(store->schema_version(), 2);
-    EXPECT_EQ(scalar(store->handle(), "PRAGMA user_version"), "2");
+    EXPECT_EQ(store->schema_version(), 3);
+    EXPECT_EQ(scalar(store->handle(), "PRAGMA user_version"), "3");
     schema = scalar(store->handle(), "SELECT group_concat(sql, ';') FROM sqlite_schema");
     commit_one_hit(*store);
   }
   auto store = Store::open(path);
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), 3);
   EXPECT_EQ(scalar(store->handle(), "SELECT group_concat(sql, ';') FROM sqlite_schema"), schema);
   EXPECT_EQ(scalar(store->handle(), "SELECT count(*) FROM hits"), "1");
 }
@@ -120,7 +120,7 @@ TEST(StoreOpen, RefusesANewerSchemaNamingFileAndVersions) {
   const std::string error = open_error(path);
   EXPECT_NE(error.find(path), std::string::npos) << error;
   EXPECT_NE(error.find("version 7"), std::string::npos) << error;
-  EXPECT_NE(error.find("version 2"), std::string::npos) << error;
+  EXPECT_NE(error.find("version 3"), std::string::npos) << error;
 }
 
 TEST(StoreOpen, RefusesAnotherProgramsDatabaseWithoutTouchingIt) {
