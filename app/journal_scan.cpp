@@ -1,10 +1,12 @@
 #include "app/journal_scan.h"
 
 #include <memory>
+#include <optional>
 
 #include "app/batch_writer.h"
 #include "core/error.h"
 #include "ingest/journal_source.h"
+#include "store/source_activity.h"
 
 namespace vigil::app {
 namespace {
@@ -16,13 +18,15 @@ constexpr size_t kEntriesPerRead = 4096;
 class JournalScanner final : public ingest::JournalSink, public rules::HitSink {
  public:
   JournalScanner(const rules::Matcher& matcher, BatchWriter& writer, ScanSummary& summary,
-                 JournalSummary& journal)
+                 JournalSummary& journal, std::optional<int64_t> last_log_ts_us)
       : matcher_(matcher),
         context_(matcher.make_context()),
         writer_(writer),
         summary_(summary),
         journal_(journal),
-        entry_(journal.first_entry - 1) {}
+        entry_(journal.first_entry - 1) {
+    activity_.resume_after(last_log_ts_us);
+  }
 
   // Reads to the end of the journal (or until the writer fails: finish() says why).
   void run(ingest::JournalSource& source);
@@ -46,7 +50,8 @@ class JournalScanner final : public ingest::JournalSink, public rules::HitSink {
   uint32_t batch_source_ = 0;
   uint64_t entry_;  // number of the entry being matched, counted across scans
   uint64_t entries_since_flush_ = 0;
-  ingest::JournalStats flushed_;  // the source's counters at the last flush
+  ingest::JournalStats flushed_;    // the source's counters at the last flush
+  store::SourceActivity activity_;  // entries per hour and gaps, since the last flush
 };
 
 bool JournalScanner::start_batch() {
@@ -69,6 +74,7 @@ void JournalScanner::flush(bool reopen) {
   source.stats.lines = entries_since_flush_;
   source.stats.bytes = now.message_bytes - flushed_.message_bytes;
   source.stats.parse_failures = now.missing_message - flushed_.missing_message;
+  activity_.take(source);
   flushed_ = now;
   if (writer_.submit(std::move(batch_)) && reopen) start_batch();
 }
@@ -86,6 +92,7 @@ void JournalScanner::on_entry(const Event& event) {
   if (!batch_) return;  // the writer failed: nothing more is stored
   ++entry_;
   ++entries_since_flush_;
+  activity_.add(event.ts_us, event.parsed);
   matcher_.match(event, *context_, *this);
   if (batch_is_full(*batch_, entries_since_flush_)) flush(true);
 }
@@ -117,20 +124,23 @@ JournalSummary scan_journal(const ScanOptions& options, const rules::Matcher& ma
   source_options.start.from_head = true;
 
   std::unique_ptr<store::Store> db;
+  std::optional<int64_t> last_log_ts_us;
   if (!options.db_path.empty()) {
     db = store::Store::open(options.db_path);
     if (options.alerts != nullptr) options.alerts->rebuild(*db, options.db_path);
-    if (auto totals = db->source(journal.display); totals && !totals->position.cursor.empty()) {
+    const auto totals = db->source(journal.display);
+    if (totals && !totals->position.cursor.empty()) {
       source_options.start.after_cursor = totals->position.cursor;
       journal.resumed = true;
       journal.first_entry = totals->stats.lines + 1;
     }
+    if (totals) last_log_ts_us = totals->last_log_ts_us;
   }
 
   BatchWriter writer(std::move(db), options.json_out, options.alerts);
   try {
     ingest::JournalSource source(source_options);
-    JournalScanner scanner(matcher, writer, summary, journal);
+    JournalScanner scanner(matcher, writer, summary, journal, last_log_ts_us);
     try {
       scanner.run(source);
     } catch (const Error& e) {  // a read failed midway: what was read counts

@@ -18,6 +18,7 @@
 #include "ingest/parser.h"
 #include "respond/executor.h"
 #include "store/alert_log.h"
+#include "store/source_activity.h"
 #include "store/store.h"
 
 namespace vigil::app {
@@ -36,16 +37,32 @@ struct FileState {
   SourceStats unflushed;
   uint64_t failures_flushed = 0;
   std::optional<SourcePosition> flushed;
+  store::SourceActivity activity;  // lines per hour and gaps since the last flush
 };
 
 struct JournalState {
   std::string key;
   uint64_t entries = 0;  // read so far, over the source's life: the hits' "line"
   SourceStats unflushed;
+  store::SourceActivity activity;
   // A first start stands at the journal's tail: that cursor is stored even before
   // an entry is read, so entries written while vigil is stopped are not skipped.
   bool position_pending = false;
 };
+
+// What the follower saw happen to a file that the ingest-health report lists.
+bool is_recorded(ingest::FollowEvent event) {
+  using ingest::FollowEvent;
+  return event == FollowEvent::kRotated || event == FollowEvent::kTruncated ||
+         event == FollowEvent::kDeleted || event == FollowEvent::kResumedRotated ||
+         event == FollowEvent::kAppeared;
+}
+
+int64_t wall_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 bool same_position(const std::optional<SourcePosition>& a, const SourcePosition& b) {
   return a && a->dev == b.dev && a->ino == b.ino && a->offset == b.offset && a->line == b.line &&
@@ -98,6 +115,9 @@ class Service final : public ingest::FollowSink, public ingest::JournalSink, pub
   uint64_t batch_lines_ = 0;
   HitRecorder recorder_;
   HitOrigin origin_;
+  // Follower events of each file (by index) not yet in a batch: they happen
+  // also before the writer exists (at start), so they wait here.
+  std::vector<std::pair<size_t, store::SourceEventRecord>> pending_events_;
   int64_t last_flush_us_ = 0;  // monotonic
   bool unflushed_lines_ = false;
   int64_t watchdog_interval_us_ = 0;
@@ -160,7 +180,10 @@ void Service::open_sources(store::Store& db) {
       FileState state;
       state.key = follower_->path(i);
       std::optional<SourcePosition> saved;
-      if (auto totals = db.source(state.key)) saved = totals->position;
+      if (auto totals = db.source(state.key)) {
+        saved = totals->position;
+        state.activity.resume_after(totals->last_log_ts_us);
+      }
       follower_->start(i, saved, *this);
       state.parser = std::make_unique<ingest::LineParser>(
           config_.files[i].format, config_.files[i].path, follower_->reference_time_us(i),
@@ -190,7 +213,9 @@ void Service::open_journal(store::Store& db) {
   }
   // The same key as `vigil scan --journal-dir`: one checkpoint per journal.
   journal_state_.key = ingest::journal_source_name(options.directory);
-  if (auto totals = db.source(journal_state_.key); totals && !totals->position.cursor.empty()) {
+  const auto totals = db.source(journal_state_.key);
+  if (totals) journal_state_.activity.resume_after(totals->last_log_ts_us);
+  if (totals && !totals->position.cursor.empty()) {
     options.start.after_cursor = totals->position.cursor;
     journal_state_.entries = totals->stats.lines;
   } else {
@@ -224,7 +249,8 @@ store::Batch& Service::batch() {
 void Service::on_line(size_t file, const ingest::Line& line) {
   FileState& f = files_[file];
   Event event;
-  f.parser->parse(line.text, event);
+  const bool parsed = f.parser->parse(line.text, event);
+  f.activity.add(event.ts_us, parsed);
   ++f.unflushed.lines;
   f.unflushed.bytes += line.text.size() + 1;
   ++batch_lines_;
@@ -241,12 +267,18 @@ void Service::on_event(size_t file, ingest::FollowEvent event, std::string_view 
   } else {
     spdlog::info("{}: {} ({})", path, ingest::to_string(event), detail);
   }
+  if (is_recorded(event)) {
+    pending_events_.emplace_back(
+        file,
+        store::SourceEventRecord{wall_clock_us(), ingest::to_string(event), std::string(detail)});
+  }
   unflushed_lines_ = true;  // the position may have moved without a line
 }
 
 void Service::on_entry(const Event& event) {
   ++journal_state_.entries;
   ++journal_state_.unflushed.lines;
+  journal_state_.activity.add(event.ts_us, event.parsed);
   journal_state_.unflushed.bytes += event.message.size();
   ++batch_lines_;
   unflushed_lines_ = true;
@@ -279,7 +311,12 @@ void Service::add_positions(store::Batch& b) {
     source.stats.parse_failures = f.parser->failures() - f.failures_flushed;
     f.failures_flushed = f.parser->failures();
     f.unflushed = {};
+    f.activity.take(source);
   }
+  for (auto& [file, event] : pending_events_) {
+    b.source(static_cast<uint32_t>(file)).events.push_back(std::move(event));
+  }
+  pending_events_.clear();
   if (journal_) {
     store::BatchSource& source = b.source(static_cast<uint32_t>(files_.size()));
     if (journal_state_.unflushed.lines > 0 || journal_state_.position_pending) {
@@ -292,6 +329,7 @@ void Service::add_positions(store::Batch& b) {
     }
     source.stats = journal_state_.unflushed;
     journal_state_.unflushed = {};
+    journal_state_.activity.take(source);
   }
 }
 

@@ -9,10 +9,36 @@
 #include "app/batch_writer.h"
 #include "app/journal_scan.h"
 #include "core/error.h"
+#include "store/source_activity.h"
 #include "store/store.h"
 
 namespace vigil::app {
 namespace {
+
+// What the store holds of a file: where to resume, and the latest log time
+// read (so that a silence across two scans is still seen).
+struct Saved {
+  std::optional<SourcePosition> position;
+  std::optional<int64_t> last_log_ts_us;
+};
+
+int64_t wall_clock_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A checkpoint discarded because the file changed under it: a source event.
+std::optional<store::SourceEventRecord> resume_event(ingest::ResumeFrom resumed,
+                                                     const std::optional<SourcePosition>& saved) {
+  if (resumed == ingest::ResumeFrom::kStart || resumed == ingest::ResumeFrom::kSaved || !saved) {
+    return std::nullopt;
+  }
+  return store::SourceEventRecord{wall_clock_us(), ingest::to_string(resumed),
+                                  "checkpoint at line " + std::to_string(saved->line) + " (byte " +
+                                      std::to_string(saved->offset) +
+                                      ") discarded; read again from the start"};
+}
 
 // Reads one file through parser and matcher into batches for the writer.
 class FileScanner final : public rules::HitSink {
@@ -20,14 +46,14 @@ class FileScanner final : public rules::HitSink {
   FileScanner(const rules::Matcher& matcher, BatchWriter& writer, ScanSummary& summary)
       : matcher_(matcher), context_(matcher.make_context()), writer_(writer), summary_(summary) {}
 
-  FileSummary scan(const std::string& display, const std::string& key,
-                   const std::optional<SourcePosition>& saved, ingest::Format format);
+  FileSummary scan(const std::string& display, const std::string& key, const Saved& saved,
+                   ingest::Format format);
 
   void on_hit(const Event& event, const rules::Hit& hit) override;
 
  private:
-  void read_into(FileSummary& summary, const std::string& key,
-                 const std::optional<SourcePosition>& saved, ingest::Format format);
+  void read_into(FileSummary& summary, const std::string& key, const Saved& saved,
+                 ingest::Format format);
   bool start_batch(const std::string& display, const std::string& key);
   // Sends the batch with the position reached; `reopen` takes the next one.
   bool flush(const ingest::LineReader& reader, const ingest::LineParser& parser, bool reopen);
@@ -44,6 +70,7 @@ class FileScanner final : public rules::HitSink {
   SourcePosition flushed_;         // position at the last flush
   uint64_t flushed_failures_ = 0;  // parser failures at the last flush
   uint64_t lines_since_flush_ = 0;
+  store::SourceActivity activity_;  // this file's lines per hour and gaps
   HitRecorder recorder_;
 };
 
@@ -63,6 +90,7 @@ bool FileScanner::flush(const ingest::LineReader& reader, const ingest::LinePars
   source.stats.lines = position.line - flushed_.line;
   source.stats.bytes = position.offset - flushed_.offset;
   source.stats.parse_failures = parser.failures() - flushed_failures_;
+  activity_.take(source);
   flushed_ = position;
   flushed_failures_ = parser.failures();
   const std::string display = source.display;
@@ -72,7 +100,7 @@ bool FileScanner::flush(const ingest::LineReader& reader, const ingest::LinePars
 }
 
 FileSummary FileScanner::scan(const std::string& display, const std::string& key,
-                              const std::optional<SourcePosition>& saved, ingest::Format format) {
+                              const Saved& saved, ingest::Format format) {
   FileSummary summary;
   summary.display = display;
   file_ = &summary;
@@ -83,25 +111,30 @@ FileSummary FileScanner::scan(const std::string& display, const std::string& key
   return summary;
 }
 
-void FileScanner::read_into(FileSummary& summary, const std::string& key,
-                            const std::optional<SourcePosition>& saved, ingest::Format format) {
+void FileScanner::read_into(FileSummary& summary, const std::string& key, const Saved& saved,
+                            ingest::Format format) {
   const std::string& display = summary.display;
+  activity_ = store::SourceActivity();
+  activity_.resume_after(saved.last_log_ts_us);
   try {
     ingest::LineReader reader(display);
-    summary.resumed = reader.resume(saved);
+    summary.resumed = reader.resume(saved.position);
     flushed_ = reader.position();
     flushed_failures_ = 0;
     summary.first_line = flushed_.line + 1;
     ingest::LineParser parser(format, display, reader.mtime_us());
     if (!start_batch(display, key)) return;
+    if (auto event = resume_event(summary.resumed, saved.position)) {
+      batch_->source(source_).events.push_back(std::move(*event));
+    }
 
     ingest::Line line;
     Event event;
     while (reader.next(line)) {
       line_ = &line;
-      if (!parser.parse(line.text, event) && summary.first_failure_line == 0) {
-        summary.first_failure_line = line.number;
-      }
+      const bool parsed = parser.parse(line.text, event);
+      if (!parsed && summary.first_failure_line == 0) summary.first_failure_line = line.number;
+      activity_.add(event.ts_us, parsed);
       if (line.truncated) ++summary.truncated_lines;
       matcher_.match(event, *context_, *this);
       if (batch_is_full(*batch_, ++lines_since_flush_)) {
@@ -148,16 +181,16 @@ namespace {
 void scan_files(const ScanOptions& options, const rules::Matcher& matcher, ScanSummary& summary) {
   // Checkpoints are read before the writer thread takes the connection over.
   std::unique_ptr<store::Store> db;
-  std::map<std::string, std::optional<SourcePosition>> saved;
+  std::map<std::string, Saved> saved;
   std::vector<std::pair<std::string, std::string>> files;  // (display, key), duplicates dropped
   if (!options.db_path.empty()) db = store::Store::open(options.db_path);
   if (db && options.alerts != nullptr) options.alerts->rebuild(*db, options.db_path);
   for (const std::string& file : options.files) {
     std::string key = source_key(file);
     if (saved.contains(key)) continue;
-    std::optional<SourcePosition>& position = saved[key];
+    Saved& entry = saved[key];
     if (db) {
-      if (auto totals = db->source(key)) position = totals->position;
+      if (auto totals = db->source(key)) entry = Saved{totals->position, totals->last_log_ts_us};
     }
     files.emplace_back(file, std::move(key));
   }
