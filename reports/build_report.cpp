@@ -1,4 +1,4 @@
-// Report assembly, the 7-day baseline and ingest health.
+// Report assembly, the summary and the 7-day baseline.
 
 #include <sys/time.h>
 
@@ -39,8 +39,14 @@ bool is_local_day(const ReportRange& range) {
   return day && day->start_us == range.start_us && day->end_us == range.end_us;
 }
 
-// The 7 windows before the range: local days for a day report (23 or 25 hours
-// across DST), else the range moved back by whole days.
+int64_t now_us() {
+  struct timeval tv {};
+  gettimeofday(&tv, nullptr);
+  return static_cast<int64_t>(tv.tv_sec) * 1'000'000 + tv.tv_usec;
+}
+
+}  // namespace
+
 std::vector<ReportRange> baseline_windows(const ReportRange& range) {
   std::vector<ReportRange> windows;
   const bool day = is_local_day(range);
@@ -57,13 +63,18 @@ std::vector<ReportRange> baseline_windows(const ReportRange& range) {
   return windows;
 }
 
-int64_t now_us() {
-  struct timeval tv {};
-  gettimeofday(&tv, nullptr);
-  return static_cast<int64_t>(tv.tv_sec) * 1'000'000 + tv.tv_usec;
+std::optional<double> baseline_mean(const std::vector<ReportRange>& windows,
+                                    const std::vector<int64_t>& per_window, int64_t first_us) {
+  int64_t total = 0;
+  int days = 0;
+  for (size_t i = 0; i < windows.size(); ++i) {
+    if (windows[i].end_us <= first_us) continue;  // before anything was stored
+    total += per_window[i];
+    ++days;
+  }
+  if (days == 0) return std::nullopt;
+  return static_cast<double>(total) / days;
 }
-
-}  // namespace
 
 int hour_count(const ReportRange& range) {
   return static_cast<int>((range.end_us - range.start_us + kHourUs - 1) / kHourUs);
@@ -95,41 +106,19 @@ void read_summary(sqlite3* db, Report& report) {
   for (const Metric& metric : kMetrics) {
     Comparison comparison{metric.name, 0, std::nullopt};
     comparison.today = rule_hour_hits(db, metric.rules, report.range.start_us, report.range.end_us);
-    int64_t total = 0;
-    int days = 0;
-    for (const ReportRange& window : windows) {
-      if (!stored || window.end_us <= first_hour) continue;  // before anything was stored
-      total += rule_hour_hits(db, metric.rules, window.start_us, window.end_us);
-      ++days;
+    if (stored) {
+      std::vector<int64_t> per_window;
+      for (const ReportRange& window : windows) {
+        // Windows before anything was stored are skipped by baseline_mean.
+        per_window.push_back(
+            window.end_us <= first_hour
+                ? 0
+                : rule_hour_hits(db, metric.rules, window.start_us, window.end_us));
+      }
+      comparison.baseline = baseline_mean(windows, per_window, first_hour);
     }
-    if (days > 0) comparison.baseline = static_cast<double>(total) / days;
     report.summary.push_back(comparison);
   }
-}
-
-void read_ingest(sqlite3* db, Report& report) {
-  // One pass over the range's index entries, whatever the number of sources.
-  std::map<int64_t, int64_t> hits_by_source;
-  Query hits(
-      db,
-      "SELECT source_id, count(*) FROM hit_row INDEXED BY hit_row_ts WHERE ts >= ?1 AND ts < ?2 "
-      "GROUP BY source_id");
-  hits.bind(1, report.range.start_us).bind(2, report.range.end_us);
-  while (hits.step()) {
-    hits_by_source[hits.integer(0)] = hits.integer(1);
-    report.hits_in_range += hits.integer(1);
-  }
-  Query sources(db,
-                "SELECT id, display, lines, bytes, parse_failures, updated_us FROM source "
-                "ORDER BY display");
-  while (sources.step()) {
-    const auto found = hits_by_source.find(sources.integer(0));
-    report.ingest.sources.push_back(
-        SourceHealth{sources.text(1), sources.integer(2), sources.integer(3), sources.integer(4),
-                     found == hits_by_source.end() ? 0 : found->second, sources.integer(5)});
-  }
-  report.ingest.database_bytes =
-      query_integer(db, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size");
 }
 
 Report build_report(sqlite3* db, const ReportRange& range) {

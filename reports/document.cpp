@@ -147,26 +147,6 @@ Section services_section(const Report& report) {
   return section;
 }
 
-Section ingest_section(const Report& report) {
-  Section section{"Ingest health", {}};
-  Table table = make_table({"source", "lines", "bytes", "parse failures", "hits", "last update"},
-                           {false, true, true, true, true, false});
-  for (const SourceHealth& s : report.ingest.sources) {
-    table.rows.push_back({s.source, number(s.lines), number(s.bytes), number(s.parse_failures),
-                          number(s.hits_in_range), local_time_text(s.last_update_us)});
-  }
-  if (table.rows.empty()) {
-    section.items.emplace_back("No source has been read into this database.");
-  } else {
-    section.items.emplace_back(
-        "Lines, bytes and parse failures are totals since each source was first read; hits "
-        "are this period's.");
-    section.items.emplace_back(std::move(table));
-  }
-  section.items.emplace_back("Database size: " + number(report.ingest.database_bytes) + " bytes.");
-  return section;
-}
-
 // Log-derived text everywhere (user names, commands, keys, reasons) becomes
 // display-safe in one place, for every renderer.
 void make_safe(std::string& text) {

@@ -45,8 +45,12 @@ Document layout(const Report& report);
 Section alerts_section(const Report& report);
 std::string alerts_summary(const Report& report);
 
-std::string number(int64_t value);    // "12,345"
-std::string decimal(double value);    // "4.3", "12"
-std::string milliseconds(double ms);  // "812 ms", "2.5 s"
+// Ingest health (reports/ingest_section.cpp).
+Section ingest_section(const Report& report);
+
+std::string number(int64_t value);      // "12,345"
+std::string decimal(double value);      // "4.3", "12"
+std::string milliseconds(double ms);    // "812 ms", "2.5 s"
+std::string duration_text(int64_t us);  // "45 min", "2 h 5 min", "3 d 4 h"
 
 }  // namespace vigil::reports

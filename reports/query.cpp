@@ -53,6 +53,12 @@ std::string Query::text(int column) const {
           static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
+bool has_table(sqlite3* db, const char* name) {
+  Query query(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+  query.bind(1, std::string(name));
+  return query.step();
+}
+
 int64_t query_integer(sqlite3* db, const char* sql) {
   Query query(db, sql);
   return query.step() ? query.integer(0) : 0;

@@ -29,6 +29,10 @@ class Query {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Whether the database holds this table (a read-only report does not migrate
+// an older schema).
+bool has_table(sqlite3* db, const char* name);
+
 // The first column of the first row, 0 when there is none.
 int64_t query_integer(sqlite3* db, const char* sql);
 

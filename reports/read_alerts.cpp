@@ -29,12 +29,6 @@ constexpr const char* kStatusRank =
     "'done' THEN 3 WHEN 'failed' THEN 4 WHEN 'timed_out' THEN 5 WHEN 'dry_run' THEN 6 WHEN "
     "'refused' THEN 7 WHEN 'skipped' THEN 8 ELSE 9 END";
 
-bool has_table(sqlite3* db, const char* name) {
-  Query query(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
-  query.bind(1, std::string(name));
-  return query.step();
-}
-
 // The members of a JSON object or array, through SQLite's own JSON parser; text
 // that is not JSON (never written by the store) comes back whole.
 class JsonMembers {

@@ -6,75 +6,12 @@
 #include <optional>
 #include <string>
 
-#include "core/text.h"
 #include "core/time.h"
+#include "reports/json_writer.h"
 #include "reports/report.h"
 
 namespace vigil::reports {
 namespace {
-
-// A tiny writer: commas are placed by the caller's order of key() calls.
-class Json {
- public:
-  Json& open(char bracket) {
-    comma();
-    out_ += bracket;
-    first_ = true;
-    return *this;
-  }
-  Json& close(char bracket) {
-    out_ += bracket;
-    first_ = false;
-    return *this;
-  }
-  Json& key(const char* name) {
-    comma();
-    append_json_string(out_, name);
-    out_ += ':';
-    first_ = true;  // the value follows without a comma
-    return *this;
-  }
-  Json& value(const std::string& text) {
-    comma();
-    append_json_string(out_, text);
-    return *this;
-  }
-  Json& value(int64_t number) {
-    comma();
-    out_ += std::to_string(number);
-    return *this;
-  }
-  Json& value(double number) {
-    comma();
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.3f", number);
-    out_ += buffer;
-    return *this;
-  }
-  Json& flag(bool on) {
-    comma();
-    out_ += on ? "true" : "false";
-    return *this;
-  }
-  Json& null() {
-    comma();
-    out_ += "null";
-    return *this;
-  }
-  Json& time(const char* name, int64_t us) {
-    key((std::string(name) + "_us").c_str()).value(us);
-    return key(name).value(format_iso8601_utc(us));
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  void comma() {
-    if (!first_) out_ += ',';
-    first_ = false;
-  }
-  std::string out_;
-  bool first_ = true;
-};
 
 void write_counts(Json& j, const char* name, const std::vector<int64_t>& values) {
   j.key(name).open('[');
@@ -230,17 +167,6 @@ void write_alerts(Json& j, const Alerts& a) {
     write_optional_time(j, "started", r.started_us);
     write_optional_time(j, "finished", r.finished_us);
     j.close('}');
-  }
-  j.close(']').close('}');
-}
-
-void write_ingest(Json& j, const Report& r) {
-  j.key("ingest").open('{').key("database_bytes").value(r.ingest.database_bytes);
-  j.key("sources").open('[');
-  for (const SourceHealth& s : r.ingest.sources) {
-    j.open('{').key("source").value(s.source).key("lines").value(s.lines);
-    j.key("bytes").value(s.bytes).key("parse_failures").value(s.parse_failures);
-    j.key("hits").value(s.hits_in_range).time("last_update", s.last_update_us).close('}');
   }
   j.close(']').close('}');
 }

@@ -157,6 +157,23 @@ struct Alerts {
   static constexpr size_t kListed = 50;
 };
 
+// A silence of one source (log time) longer than usual: recorded when a line
+// ended it, or open: nothing came after the source's last line.
+struct SourceGap {
+  int64_t start_us = 0;           // the last line before it
+  std::optional<int64_t> end_us;  // the line that ended it; nullopt: still quiet
+  int64_t length_us = 0;          // to end_us, else to the range's end (or now, if sooner)
+  // Median over the 7 previous days with data of the source's longest silence
+  // per day (0 for a day without one over 10 minutes); nullopt: no such day.
+  std::optional<int64_t> usual_us;
+};
+// A file rotated, truncated or replaced under a checkpoint, or what `vigil run`
+// saw happen to it (deleted, appeared, resumed-rotated); wall-clock time.
+struct SourceEventRow {
+  int64_t ts_us = 0;
+  std::string kind;
+  std::string detail;
+};
 struct SourceHealth {
   std::string source;
   int64_t lines = 0;  // totals since the source was first read
@@ -164,10 +181,24 @@ struct SourceHealth {
   int64_t parse_failures = 0;
   int64_t hits_in_range = 0;
   int64_t last_update_us = 0;
+  // Schema v3 (IngestHealth::recorded): lines (journal entries) and parse
+  // failures in the range, by hour of log time, against the 7-day mean.
+  Comparison range_lines;
+  int64_t range_parse_failures = 0;
+  std::vector<SourceGap> gaps;         // those over the threshold (IngestHealth), by start
+  std::vector<SourceEventRow> events;  // in the range, by time; at most kListed
 };
 struct IngestHealth {
+  // The database has schema v3's source_hour, source_gap and source_event
+  // (older files, opened read-only, are not migrated: totals only).
+  bool recorded = false;
   std::vector<SourceHealth> sources;
   int64_t database_bytes = 0;
+  // A silence is listed when it is at least max(2 × usual, kGapMinimumUs), or
+  // kGapNoBaselineUs when the source has no usual yet.
+  static constexpr int64_t kGapMinimumUs = int64_t{30} * 60 * 1'000'000;
+  static constexpr int64_t kGapNoBaselineUs = int64_t{60} * 60 * 1'000'000;
+  static constexpr size_t kListed = 50;
 };
 
 struct Report {

@@ -5,6 +5,9 @@
 
 #include <sqlite3.h>
 
+#include <optional>
+#include <vector>
+
 #include "reports/report.h"
 
 namespace vigil::reports {
@@ -35,6 +38,14 @@ inline constexpr const char* kHeadlineErrorRules =
     "'app.json_error','app.json_fatal','systemd.unit_failed','pg.error','pg.fatal','pg.panic'";
 inline constexpr const char* kWarnRules = "'app.warn','app.json_warn'";
 inline constexpr const char* kSlowRules = "'app.slow','app.json_slow'";
+
+// The 7 windows before the range the baselines average over: local days for a
+// day report (23 or 25 hours across DST), else the range moved back by whole days.
+std::vector<ReportRange> baseline_windows(const ReportRange& range);
+// The mean of `per_window` over the windows that end after `first_us` (the first
+// data stored): nullopt when there is none.
+std::optional<double> baseline_mean(const std::vector<ReportRange>& windows,
+                                    const std::vector<int64_t>& per_window, int64_t first_us);
 
 int hour_count(const ReportRange& range);
 int hour_index(const ReportRange& range, int64_t ts_us);

@@ -1,7 +1,9 @@
 // Every query build_report runs, checked with EXPLAIN QUERY PLAN: the range's
 // hits are read through an index (hit_row_ts or hit_row_rule_ts), never by a
 // scan of hit_row, so a day's report costs the day's rows, not the table's.
-// Alerts and actions likewise (alert_row_last_ts, action_row_alert, _due).
+// Alerts and actions likewise (alert_row_last_ts, action_row_alert, _due), and
+// ingest health's tables of schema v3 (source_hour's key, source_gap_source_end,
+// source_event_ts).
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -50,6 +52,15 @@ bool scans_alert_tables(const std::string& detail) {
                              });
 }
 
+// source_hour, source_gap, source_event: read by source and time, never scanned.
+bool scans_ingest_tables(const std::string& detail) {
+  return std::ranges::any_of(std::array{"source_hour", "source_gap", "source_event"},
+                             [&](const char* table) {
+                               const std::string scan = std::string("SCAN ") + table;
+                               return detail == scan || detail.rfind(scan + " ", 0) == 0;
+                             });
+}
+
 bool scans_hit_row(const std::string& detail) {
   return detail == "SCAN h" || detail.rfind("SCAN h ", 0) == 0 ||
          detail.rfind("SCAN hit_row", 0) == 0;
@@ -78,8 +89,17 @@ TEST(ReportPlans, NoQueryScansTheHitTable) {
 
   int hit_queries = 0;
   int alert_queries = 0;
+  int ingest_queries = 0;
   bool rule_index_used = false;
   for (const std::string& sql : statements) {
+    if (sql.find("FROM source_hour") != std::string::npos ||
+        sql.find("FROM source_gap") != std::string::npos ||
+        sql.find("FROM source_event") != std::string::npos) {
+      ++ingest_queries;
+      for (const std::string& detail : plan_of(db, sql)) {
+        EXPECT_FALSE(scans_ingest_tables(detail)) << detail << "\n in: " << sql;
+      }
+    }
     if (sql.find("alert_row") != std::string::npos || sql.find("action_row") != std::string::npos) {
       ++alert_queries;
       for (const std::string& detail : plan_of(db, sql)) {
@@ -97,6 +117,8 @@ TEST(ReportPlans, NoQueryScansTheHitTable) {
   EXPECT_GE(hit_queries, 5);  // authentication, invalid users, privilege, services, ingest…
   EXPECT_TRUE(rule_index_used);
   EXPECT_GE(alert_queries, 4);  // alert counts and rows, action counts and rows
+  // Lines per hour, first hour, last line, gaps (one set per source), events.
+  EXPECT_GE(ingest_queries, 5);
 }
 
 }  // namespace
