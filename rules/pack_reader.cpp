@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <sstream>
+#include <string_view>
 
 #include "rules/yaml_fields.h"
 
@@ -84,6 +85,28 @@ std::optional<YAML::Mark> second_document(const std::string& text) {
   RootMark second;
   if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return std::nullopt;
   return second.root;
+}
+
+// A document marker ("---" or "..." alone or before a space) at the start of a
+// line, after some content: YAML forbids such a line inside a scalar, so without
+// one the text holds a single document. Lets read_pack skip parsing the text a
+// second time (second_document) for nearly every pack: yaml-cpp's parse is most
+// of vigil's start-up time.
+bool may_hold_second_document(std::string_view text) {
+  bool content = false;
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    const bool marker = (line.starts_with("---") || line.starts_with("...")) &&
+                        (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    if (marker && content) return true;
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (!marker && first != std::string_view::npos && line[first] != '#' && line[0] != '%') {
+      content = true;
+    }
+  }
+  return false;
 }
 
 class PackReader {
@@ -437,7 +460,7 @@ ReadPack read_pack(const std::string& file, const std::string& text,
   YAML::Node root;
   try {
     root = YAML::Load(text);
-    if (const auto mark = second_document(text)) {
+    if (const auto mark = may_hold_second_document(text) ? second_document(text) : std::nullopt) {
       errors.push_back(Diagnostic{file, mark->line + 1, mark->column + 1,
                                   "a pack file holds one YAML document; move this one to a file "
                                   "of its own"});

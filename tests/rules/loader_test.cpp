@@ -142,6 +142,27 @@ TEST(Loader, OneDocumentPerPack) {
   EXPECT_EQ(result.rules.rules[0].id, "a.one");
 }
 
+TEST(Loader, DocumentMarkersAroundTheOnlyDocumentAreFine) {
+  TempDir dir;
+  for (const std::string& yaml :
+       {"# a comment\n---\n" + pack_yaml(rule_yaml("a.one")) + "...\n",
+        "--- # start\n" + pack_yaml(rule_yaml("a.one")) + "... \n# trailing\n"}) {
+    const LoadResult result = load_text(dir, yaml);
+    EXPECT_TRUE(result.errors.empty()) << yaml;
+    EXPECT_EQ(result.rules.rules.size(), 1u) << yaml;
+  }
+}
+
+TEST(Loader, SecondDocumentAfterAnEndMarkerIsFound) {
+  TempDir dir;
+  const std::string yaml =
+      pack_yaml(rule_yaml("a.one")) + "...\n--- \n" + pack_yaml(rule_yaml("b.one"));
+  const LoadResult result = load_text(dir, yaml);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_NE(result.errors[0].message.find("a pack file holds one YAML document"), std::string::npos)
+      << result.errors[0].str();
+}
+
 // yaml-cpp 0.7's LoadAll never returns on these (found by fuzzing the shipped
 // packs; the second is from Falco's report of the same bug).
 TEST(Loader, MalformedYamlThatLoopsLoadAllIsJustAnError) {
