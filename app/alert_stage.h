@@ -9,10 +9,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "app/alerting_config.h"
+#include "core/string_map.h"
 #include "respond/planner.h"
 #include "rules/correlator.h"
 #include "store/batch.h"
@@ -56,15 +56,8 @@ class AlertStage {
   // Hits name their rule by id, which stays true across a reload of the packs.
   std::optional<size_t> rule_index(std::string_view id) const;
 
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-
   const rules::RuleSet rules_;
-  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> rule_index_;
+  StringMap<size_t> rule_index_;
   rules::Correlator correlator_;
   respond::Planner planner_;
   AlertStats stats_;

@@ -42,15 +42,14 @@ ProgramRouter::ProgramRouter(const RuleSet& rules, std::span<const HsPattern> pa
   // A pattern every program needs is compiled into each program's database,
   // so that a line costs one scan (measured: two scans per line cost ~5%).
   for (const std::string& program : programs) {
-    routes_.push_back(Route{program, database_of(patterns_for(rules, pattern_rule, &program))});
+    const size_t database = database_of(patterns_for(rules, pattern_rule, &program));
+    routes_.emplace(program, databases_[database].get());
   }
 }
 
 const hs_database_t* ProgramRouter::database_for(std::string_view program) const {
-  for (const Route& route : routes_) {
-    if (route.program == program) return databases_[route.database].get();
-  }
-  return any_program_;
+  const auto route = routes_.find(program);
+  return route != routes_.end() ? route->second : any_program_;
 }
 
 }  // namespace vigil::rules

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/string_map.h"
 #include "rules/hs_database.h"
 #include "rules/ruleset.h"
 
@@ -31,12 +32,10 @@ class ProgramRouter {
   const hs_database_t* database_for(std::string_view program) const;
 
  private:
-  struct Route {
-    std::string program;
-    size_t database = 0;
-  };
   std::vector<HsDatabase> databases_;
-  std::vector<Route> routes_;                   // programs some rule selects
+  // Programs some rule selects -> their database (a hash lookup: a linear
+  // search of ~25 names cost ~5% of a scan's reading thread).
+  StringMap<const hs_database_t*> routes_;
   const hs_database_t* any_program_ = nullptr;  // rules that select no program
 };
 

@@ -8,10 +8,10 @@
 #include <chrono>
 #include <cstring>
 #include <map>
-#include <unordered_map>
 #include <vector>
 
 #include "core/error.h"
+#include "core/string_map.h"
 #include "store/action_rows.h"
 #include "store/checkpointer.h"
 #include "store/schema.h"
@@ -79,12 +79,6 @@ int64_t now_us() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Lets the rule cache be searched with a string_view, without a temporary string.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 }  // namespace
 
 struct Store::Impl {
@@ -133,7 +127,7 @@ struct Store::Impl {
   Statement insert_source_event_{db.get(), path, sql::kInsertSourceEvent, "record source event"};
 
   Checkpointer checkpointer_{path};
-  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> rules_;
+  StringMap<int64_t> rules_;
   std::vector<std::string> rules_added_;  // in the open transaction: gone on rollback
   std::vector<int64_t> source_ids_;       // batch source index -> source.id
   std::vector<bool> hit_sources_;         // batch source index -> has hits in the batch
