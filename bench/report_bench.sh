@@ -8,8 +8,9 @@
 # schema from a real `vigil scan --db`, then N synthetic hits spread evenly over
 # 30 days ending 2026-11-28 (UTC): 40% failed passwords from 5,000 IPs, 10%
 # invalid users, sudo commands, app errors (each with its systemd.priority_err
-# twin), warnings, slow operations, accepted logins. rule_hour is rebuilt from
-# hit_row, as the writer would have kept it.
+# twin), warnings, slow operations, accepted logins. rule_hour and source_hour
+# are rebuilt from hit_row, as the writer would have kept them, with a silence
+# every day and a rotation on the reported day for the ingest-health section.
 set -euo pipefail
 
 hits=10000000
@@ -61,6 +62,19 @@ FROM n;
 DELETE FROM rule_hour;
 INSERT INTO rule_hour(hour, rule_id, hits)
   SELECT ts / 3600000000 * 3600000000, rule_id, count(*) FROM hit_row GROUP BY 1, 2;
+-- Ingest health as the reader would have counted it: ten lines read per hit,
+-- a 20-minute silence every day at 03:00 and a 2-hour one on the reported day.
+DELETE FROM source_hour;
+INSERT INTO source_hour(source_id, hour, lines, parse_failures, first_ts, last_ts)
+  SELECT 1, ts / 3600000000 * 3600000000, count(*) * 10, count(*) / 100, min(ts), max(ts)
+  FROM hit_row GROUP BY 2;
+WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i + 1 < 30)
+INSERT INTO source_gap(source_id, start_ts, end_ts)
+  SELECT 1, $start + i * 86400000000 + 10800000000, $start + i * 86400000000 + 12000000000 FROM d;
+INSERT INTO source_gap(source_id, start_ts, end_ts)
+  VALUES (1, $start + 29 * 86400000000 + 36000000000, $start + 29 * 86400000000 + 43200000000);
+INSERT INTO source_event(source_id, ts, kind, detail)
+  VALUES (1, $start + 29 * 86400000000 + 21600000000, 'rotated', 'auth.log.1');
 COMMIT;
 ANALYZE;
 SQL

@@ -2,6 +2,7 @@
 
 #include "reports/document.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <variant>
@@ -184,11 +185,16 @@ std::string number(int64_t value) {
   return value < 0 ? "-" + digits : digits;
 }
 
+// "4.3", "12", "3,333,332.9": grouped like number(), so a mean reads like the
+// count beside it.
 std::string decimal(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f", value);
   std::string text = buffer;
   if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);
+  const size_t digits_begin = text.starts_with('-') ? 1 : 0;
+  const size_t point = std::min(text.find('.'), text.size());
+  for (size_t i = point; i > digits_begin + 3; i -= 3) text.insert(i - 3, ",");
   return text;
 }
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "reports/document.h"
 #include "reports/report.h"
 #include "tests/reports/report_fixture.h"
 #include "tests/support/time_zone.h"
@@ -189,6 +190,15 @@ TEST_F(ReportFigures, NextDayHoldsOnlyItsMidnightFailure) {
   EXPECT_EQ(report.auth.failed_per_hour[0], 1);
   EXPECT_TRUE(report.has_data());
   EXPECT_FALSE(day("2026-12-05").has_data());
+}
+
+TEST(ReportNumbers, MeansAreGroupedLikeCounts) {
+  EXPECT_EQ(decimal(4.25), "4.2");
+  EXPECT_EQ(decimal(12.0), "12");
+  EXPECT_EQ(decimal(999.96), "1,000");
+  EXPECT_EQ(decimal(3333332.9), "3,333,332.9");
+  EXPECT_EQ(decimal(-1234.5), "-1,234.5");
+  EXPECT_EQ(number(3333330), "3,333,330");
 }
 
 }  // namespace
