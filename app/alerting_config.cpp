@@ -184,13 +184,12 @@ void AlertingReader::respond(const Field& field) {
     return;
   }
   auto fields = in_.fields(field.value, kRespondKeys, "respond");
-  respond::RespondConfig& r = out_.respond;
   if (auto it = fields.find("dry_run"); it != fields.end()) {
     const std::string text = in_.string("dry_run", it->second, "true").value_or("true");
     if (text != "true" && text != "false") {
       in_.error(in_.at(it->second), "'dry_run' must be true or false; got '" + text + "'");
     }
-    r.dry_run = text != "false";
+    out_.respond.dry_run = text != "false";
   }
   if (auto it = fields.find("max_concurrent"); it != fields.end()) read_max_concurrent(it->second);
   if (auto it = fields.find("management"); it != fields.end()) read_management(it->second);

@@ -75,7 +75,8 @@ int run_demo(const std::string& db_path) {
       "rule\"\n",
       db_path, db_path);
   fmt::print("\n");
-  std::fflush(stdout);  // fmt and stdio share stdout: keep the order
+  // fmt and stdio share stdout: keep the order.
+  if (std::fflush(stdout) != 0) return kExitFailure;
   return write_demo_report(db_path);
 }
 

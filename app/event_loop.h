@@ -72,7 +72,7 @@ class Timer {
 // they inherit the mask.
 class SignalReader {
  public:
-  explicit SignalReader(std::initializer_list<int> signals);
+  SignalReader(std::initializer_list<int> signals);
   int fd() const { return fd_.get(); }
   // The next pending signal number, or 0 when none is pending.
   int next();

@@ -44,9 +44,10 @@ std::optional<int64_t> parse_time(const std::string& text) {
 std::optional<reports::ReportRange> range_of(const ReportCommand& command) {
   if (!command.day.empty()) {
     auto day = reports::local_day(command.day);
-    if (!day)
+    if (!day) {
       std::fprintf(stderr, "vigil report: --day %s is not a date (YYYY-MM-DD)\n",
                    command.day.c_str());
+    }
     return day;
   }
   if (command.since.empty() != command.until.empty()) {
@@ -92,6 +93,13 @@ void write_file(const std::string& path, const std::string& text) {
   if (::close(fd) != 0) throw Error(path + ": cannot write the report: " + errno_message(errno));
 }
 
+// A failed write to stdout (a closed pipe, a full disk) is an error too.
+void write_stdout(const std::string& text) {
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+    throw Error("cannot write the report to stdout: " + errno_message(errno));
+  }
+}
+
 }  // namespace
 
 int run_report_command(const ReportCommand& command) {
@@ -100,7 +108,8 @@ int run_report_command(const ReportCommand& command) {
       std::fprintf(stderr, "vigil report: unknown time zone '%s'\n", command.tz.c_str());
       return kExitUsage;
     }
-    setenv("TZ", command.tz.c_str(), 1);  // single-threaded here: nothing else reads it
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded here: nothing else reads it
+    setenv("TZ", command.tz.c_str(), 1);
     tzset();
   }
   auto range = range_of(command);
@@ -114,7 +123,7 @@ int run_report_command(const ReportCommand& command) {
   try {
     const std::string text = render(command, reports::build_report(command.db_path, *range));
     if (command.output.empty()) {
-      std::fwrite(text.data(), 1, text.size(), stdout);
+      write_stdout(text);
     } else {
       write_file(command.output, text);
     }
@@ -153,7 +162,7 @@ int write_demo_report(const std::string& db_path) {
     write_file(html.string(), reports::render_html(report));
     const std::string text =
         reports::render_text(report, reports::TextStyle{isatty(STDOUT_FILENO) != 0});
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    write_stdout(text);
     std::printf("\nThe HTML report of %s is in %s\n", range.label.c_str(), html.c_str());
   } catch (const Error& e) {
     std::fprintf(stderr, "vigil demo: %s\n", e.what());

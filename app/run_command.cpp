@@ -58,8 +58,8 @@ class SyslogPriorityFlag final : public spdlog::custom_flag_formatter {
               spdlog::memory_buf_t& dest) override {
     static constexpr std::array<char, 7> kPriority = {'7', '7', '6', '4', '3', '2', '6'};
     const auto level = static_cast<size_t>(msg.level);
-    const char text[] = {'<', kPriority[level < kPriority.size() ? level : 6], '>'};
-    dest.append(text, text + sizeof text);
+    const std::array<char, 3> text = {'<', kPriority[level < kPriority.size() ? level : 6], '>'};
+    dest.append(text.data(), text.data() + text.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<SyslogPriorityFlag>();

@@ -242,7 +242,9 @@ void ConfigReader::read_follow(const Field& field) {
 
 std::optional<int64_t> parse_duration_us(const std::string& text) {
   size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])) != 0) {
+    ++digits;
+  }
   if (digits == 0 || digits > 12) return std::nullopt;
   const int64_t n = std::stoll(text.substr(0, digits));
   const std::string_view unit = std::string_view(text).substr(digits);
@@ -257,7 +259,9 @@ std::optional<int64_t> parse_duration_us(const std::string& text) {
 
 std::optional<uint64_t> parse_size(const std::string& text) {
   size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])) != 0) {
+    ++digits;
+  }
   if (digits == 0 || digits > 12) return std::nullopt;
   const uint64_t n = std::stoull(text.substr(0, digits));
   const std::string_view unit = std::string_view(text).substr(digits);

@@ -187,10 +187,12 @@ void scan_files(const ScanOptions& options, const rules::Matcher& matcher, ScanS
   if (db && options.alerts != nullptr) options.alerts->rebuild(*db, options.db_path);
   for (const std::string& file : options.files) {
     std::string key = source_key(file);
-    if (saved.contains(key)) continue;
-    Saved& entry = saved[key];
+    const auto [it, added] = saved.try_emplace(key);
+    if (!added) continue;  // the same file named twice
     if (db) {
-      if (auto totals = db->source(key)) entry = Saved{totals->position, totals->last_log_ts_us};
+      if (auto totals = db->source(key)) {
+        it->second = Saved{totals->position, totals->last_log_ts_us};
+      }
     }
     files.emplace_back(file, std::move(key));
   }

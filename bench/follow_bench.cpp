@@ -9,7 +9,6 @@
 // Prints one line of key=value results for bench/follow_bench.sh to format.
 
 #include <fmt/core.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -42,7 +42,7 @@ pid_t start_vigil(const Options& o, const std::string& db, const std::string& lo
   const pid_t pid = fork();
   if (pid == 0) {
     const std::string err = o.dir + "/vigil.err";
-    std::freopen(err.c_str(), "w", stderr);
+    if (std::freopen(err.c_str(), "w", stderr) == nullptr) _exit(127);
     execl(o.vigil.c_str(), o.vigil.c_str(), "run", "--db", db.c_str(), "--rules", o.rules.c_str(),
           "--follow", log.c_str(), static_cast<char*>(nullptr));
     _exit(127);
@@ -111,12 +111,14 @@ double percentile(std::vector<double> v, double p) {
 int latency(const Options& o, const std::string& db, const std::string& log, pid_t vigil,
             int64_t base) {
   std::vector<double> ms;
-  std::FILE* out = std::fopen(log.c_str(), "a");
+  std::ofstream out(log, std::ios::app);
   for (int i = 0; i < o.lines; ++i) {
     const std::string line = failed(i);
     const auto written = Clock::now();
-    std::fwrite(line.data(), 1, line.size(), out);
-    std::fflush(out);
+    if (!(out << line << std::flush)) {
+      std::fprintf(stderr, "cannot append to %s\n", log.c_str());
+      return 1;
+    }
     if (!wait_hits(db, base + i + 1, std::chrono::seconds(10))) {
       std::fprintf(stderr, "hit %d never committed\n", i + 1);
       return 1;
@@ -124,7 +126,7 @@ int latency(const Options& o, const std::string& db, const std::string& log, pid
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - written).count());
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // lines arrive one by one
   }
-  std::fclose(out);
+  out.close();
   std::printf("lines=%d median_ms=%.2f p99_ms=%.2f max_ms=%.2f rss_kib=%ld\n", o.lines,
               percentile(ms, 0.5), percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()),
               vm_hwm_kib(vigil));
@@ -133,7 +135,7 @@ int latency(const Options& o, const std::string& db, const std::string& log, pid
 
 int rate(const Options& o, const std::string& db, const std::string& log, pid_t vigil,
          int64_t base) {
-  std::FILE* out = std::fopen(log.c_str(), "a");
+  std::ofstream out(log, std::ios::app);
   constexpr int kTicksPerSecond = 100;
   const int per_tick = o.rate / kTicksPerSecond;
   int written = 0;
@@ -150,11 +152,13 @@ int rate(const Options& o, const std::string& db, const std::string& log, pid_t 
         chunk += noise(written);
       }
     }
-    std::fwrite(chunk.data(), 1, chunk.size(), out);
-    std::fflush(out);
+    if (!(out << chunk << std::flush)) {
+      std::fprintf(stderr, "cannot append to %s\n", log.c_str());
+      return 1;
+    }
     std::this_thread::sleep_until(start + std::chrono::milliseconds(10 * (tick + 1)));
   }
-  std::fclose(out);
+  out.close();
   const double write_s = std::chrono::duration<double>(Clock::now() - start).count();
   const bool caught_up = wait_hits(db, base + hits, std::chrono::seconds(60));
   const double done_s = std::chrono::duration<double>(Clock::now() - start).count();
@@ -163,9 +167,7 @@ int rate(const Options& o, const std::string& db, const std::string& log, pid_t 
   return caught_up ? 0 : 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   Options o;
   CLI::App app{"Measures vigil run following a file"};
   app.add_option("--vigil", o.vigil, "vigil binary")->required();
@@ -196,4 +198,17 @@ int main(int argc, char** argv) {
   int wstatus = 0;
   waitpid(vigil, &wstatus, 0);
   return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vigil-follow-bench: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "vigil-follow-bench: unexpected error\n");
+  }
+  return 1;
 }

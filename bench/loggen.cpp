@@ -20,11 +20,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "loggen/bench_gen.h"
 #include "loggen/sample_day.h"
@@ -87,9 +87,9 @@ BenchOptions bench_options(const Arguments& args, bool hit_ratio_given) {
 using FilePtr = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 
 FilePtr open_output(const std::string& path) {
-  if (path.empty() || path == "-") return FilePtr(stdout, [](std::FILE*) { return 0; });
+  if (path.empty() || path == "-") return {stdout, [](std::FILE*) { return 0; }};
   FilePtr file(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!file) throw std::runtime_error(path + ": " + std::strerror(errno));
+  if (!file) throw std::runtime_error(path + ": " + std::generic_category().message(errno));
   return file;
 }
 
@@ -116,7 +116,7 @@ void run_bench_kind(const Arguments& args, bool hit_ratio_given) {
   loggen::run_bench(options, writer);
   writer.flush();
   if (out.get() != stdout && std::fclose(out.release()) != 0) {
-    throw std::runtime_error(args.output + ": " + std::strerror(errno));
+    throw std::runtime_error(args.output + ": " + std::generic_category().message(errno));
   }
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   const loggen::Stats& stats = writer.stats();
@@ -159,9 +159,7 @@ void reject_bench_options_for_sample_day(const CLI::App& cli) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   CLI::App cli{
       "Seeded, deterministic generator of realistic logs for vigil's benchmarks and "
       "sample day"};
@@ -192,4 +190,17 @@ int main(int argc, char** argv) {
     return kExitRuntime;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {  // from setting up the command line
+    std::fprintf(stderr, "vigil-loggen: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "vigil-loggen: unexpected error\n");
+  }
+  return kExitRuntime;
 }

@@ -7,8 +7,12 @@
 namespace vigil {
 
 struct Sha256::Impl {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
   ~Impl() { EVP_MD_CTX_free(ctx); }
+
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
 };
 
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
@@ -37,9 +41,9 @@ std::string Sha256::hex() {
   if (EVP_DigestFinal_ex(impl_->ctx, digest.data(), &size) != 1) {
     throw Error("OpenSSL SHA-256 final failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
-  out.reserve(size * 2);
+  out.reserve(size_t{size} * 2);
   for (unsigned int i = 0; i < size; ++i) {
     out += kHex[digest[i] >> 4];
     out += kHex[digest[i] & 0xF];

@@ -3,7 +3,9 @@
 #include <sys/time.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
@@ -89,7 +91,7 @@ void read_summary(sqlite3* db, Report& report) {
     const char* name;
     const char* rules;
   };
-  static constexpr Metric kMetrics[] = {
+  static constexpr auto kMetrics = std::to_array<Metric>({
       {"failed logins", kFailedLoginRules},
       {"invalid users tried", kInvalidUserRules},
       {"accepted logins", kAcceptedRules},
@@ -99,15 +101,17 @@ void read_summary(sqlite3* db, Report& report) {
       {"errors (app, failed units, postgres)", kHeadlineErrorRules},
       {"warnings", kWarnRules},
       {"slow operations", kSlowRules},
-  };
+  });
   const int64_t first_hour = query_integer(db, "SELECT coalesce(min(hour), 0) FROM rule_hour");
-  const bool stored = query_integer(db, "SELECT count(*) FROM (SELECT 1 FROM rule_hour LIMIT 1)");
+  const bool stored =
+      query_integer(db, "SELECT count(*) FROM (SELECT 1 FROM rule_hour LIMIT 1)") != 0;
   const auto windows = baseline_windows(report.range);
   for (const Metric& metric : kMetrics) {
     Comparison comparison{metric.name, 0, std::nullopt};
     comparison.today = rule_hour_hits(db, metric.rules, report.range.start_us, report.range.end_us);
     if (stored) {
       std::vector<int64_t> per_window;
+      per_window.reserve(windows.size());
       for (const ReportRange& window : windows) {
         // Windows before anything was stored are skipped by baseline_mean.
         per_window.push_back(
@@ -141,10 +145,7 @@ Report build_report(sqlite3* db, const ReportRange& range) {
 Report build_report(const std::string& db_path, const ReportRange& range) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  struct Closer {
-    sqlite3* db;
-    ~Closer() { sqlite3_close(db); }
-  } closer{db};
+  const std::unique_ptr<sqlite3, int (*)(sqlite3*)> closer(db, &sqlite3_close);
   if (rc != SQLITE_OK) {
     throw Error(db_path +
                 ": cannot open the database: " + (db ? sqlite3_errmsg(db) : "out of memory"));

@@ -1,5 +1,6 @@
 // Local days in the process's time zone, exact across DST changes.
 
+#include <array>
 #include <cstdio>
 #include <ctime>
 
@@ -23,21 +24,23 @@ ReportRange make_day(int year, int month, int day) {
   ReportRange range;
   range.start_us = local_midnight_us(year, month, day);
   range.end_us = local_midnight_us(year, month, day + 1);
-  char label[16];
-  std::snprintf(label, sizeof label, "%04d-%02d-%02d", year, month, day);
-  range.label = label;
+  std::array<char, 16> label{};
+  if (std::snprintf(label.data(), label.size(), "%04d-%02d-%02d", year, month, day) > 0) {
+    range.label = label.data();
+  }
   return range;
 }
 
 }  // namespace
 
-std::optional<ReportRange> local_day(const std::string& text) {
+std::optional<ReportRange> local_day(const std::string& yyyy_mm_dd) {
   int year = 0;
   int month = 0;
   int day = 0;
   char extra = 0;
-  if (text.size() != 10 ||
-      std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &year, &month, &day, &extra) != 3) {
+  if (yyyy_mm_dd.size() != 10 ||
+      // NOLINTNEXTLINE(cert-err34-c): 4 and 2 digits at most, which cannot overflow an int
+      std::sscanf(yyyy_mm_dd.c_str(), "%4d-%2d-%2d%c", &year, &month, &day, &extra) != 3) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 ||
@@ -48,7 +51,7 @@ std::optional<ReportRange> local_day(const std::string& text) {
 }
 
 ReportRange local_day_of(int64_t us_utc) {
-  const time_t seconds =
+  const auto seconds =
       static_cast<time_t>(us_utc >= 0 ? us_utc / 1'000'000 : (us_utc - 999'999) / 1'000'000);
   struct tm tm {};
   localtime_r(&seconds, &tm);

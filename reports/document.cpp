@@ -3,6 +3,7 @@
 #include "reports/document.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <variant>
@@ -188,9 +189,9 @@ std::string number(int64_t value) {
 // "4.3", "12", "3,333,332.9": grouped like number(), so a mean reads like the
 // count beside it.
 std::string decimal(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", value);
-  std::string text = buffer;
+  std::array<char, 32> buffer{};
+  std::string text;
+  if (std::snprintf(buffer.data(), buffer.size(), "%.1f", value) > 0) text = buffer.data();
   if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) text.resize(text.size() - 2);
   const size_t digits_begin = text.starts_with('-') ? 1 : 0;
   const size_t point = std::min(text.find('.'), text.size());

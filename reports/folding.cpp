@@ -1,5 +1,6 @@
 #include "reports/folding.h"
 
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <ctime>
@@ -75,48 +76,53 @@ bool looks_hex_id(std::string_view t) {
   return hex >= 8 && digit && letter;
 }
 
+// What a token that starts a word stands for in a folded message: "<ip>",
+// "<ip>:<n>" or "<id>"; null when it is none of those.
+const char* token_placeholder(std::string_view token) {
+  if (looks_ipv4(token) || looks_ipv6(token)) return "<ip>";
+  if (looks_ipv4_port(token)) return "<ip>:<n>";
+  if (looks_hex_id(token)) return "<id>";
+  return nullptr;
+}
+
+// The end of the number at message[i]: digits, with single dots between them.
+size_t number_end(std::string_view message, size_t i) {
+  while (i < message.size() &&
+         (is_digit(message[i]) ||
+          (message[i] == '.' && i + 1 < message.size() && is_digit(message[i + 1])))) {
+    ++i;
+  }
+  return i;
+}
+
 }  // namespace
 
-std::string fold_message(std::string_view s) {
+std::string fold_message(std::string_view message) {
   std::string out;
   size_t i = 0;
-  while (i < s.size()) {
-    const bool at_word_start = i == 0 || !is_word(s[i - 1]);
-    if (at_word_start && is_hex(s[i])) {
-      size_t end = token_end(s, i);
-      while (end > i && (s[end - 1] == '.' || s[end - 1] == ':' || s[end - 1] == '-')) --end;
-      const std::string_view token = s.substr(i, end - i);
-      const bool word_ends = end >= s.size() || !is_word(s[end]);
-      if (word_ends && looks_ipv4(token)) {
-        out += "<ip>";
-        i = end;
-        continue;
+  while (i < message.size()) {
+    const bool at_word_start = i == 0 || !is_word(message[i - 1]);
+    if (at_word_start && is_hex(message[i])) {
+      size_t end = token_end(message, i);
+      while (end > i &&
+             (message[end - 1] == '.' || message[end - 1] == ':' || message[end - 1] == '-')) {
+        --end;
       }
-      if (word_ends && looks_ipv6(token)) {
-        out += "<ip>";
-        i = end;
-        continue;
-      }
-      if (word_ends && looks_ipv4_port(token)) {
-        out += "<ip>:<n>";
-        i = end;
-        continue;
-      }
-      if (word_ends && looks_hex_id(token)) {
-        out += "<id>";
+      const bool word_ends = end >= message.size() || !is_word(message[end]);
+      const char* placeholder = word_ends ? token_placeholder(message.substr(i, end - i)) : nullptr;
+      if (placeholder != nullptr) {
+        out += placeholder;
         i = end;
         continue;
       }
     }
-    if (is_digit(s[i]) && (i == 0 || !std::isalpha(static_cast<unsigned char>(s[i - 1])))) {
-      while (i < s.size() &&
-             (is_digit(s[i]) || (s[i] == '.' && i + 1 < s.size() && is_digit(s[i + 1])))) {
-        ++i;
-      }
+    if (is_digit(message[i]) &&
+        (i == 0 || std::isalpha(static_cast<unsigned char>(message[i - 1])) == 0)) {
+      i = number_end(message, i);
       out += "<n>";
       continue;
     }
-    out += s[i++];
+    out += message[i++];
   }
   return out;
 }
@@ -148,13 +154,13 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 namespace {
 std::string local_format(int64_t us_utc, const char* format) {
-  const time_t seconds =
+  const auto seconds =
       static_cast<time_t>(us_utc >= 0 ? us_utc / 1'000'000 : (us_utc - 999'999) / 1'000'000);
   struct tm tm {};
   localtime_r(&seconds, &tm);
-  char buffer[64];
-  const size_t n = std::strftime(buffer, sizeof buffer, format, &tm);
-  return std::string(buffer, n);
+  std::array<char, 64> buffer{};
+  const size_t n = std::strftime(buffer.data(), buffer.size(), format, &tm);
+  return {buffer.data(), n};
 }
 }  // namespace
 

@@ -74,22 +74,22 @@ void render_hours(std::string& out, const Chart& chart) {
   const int64_t top = std::max<int64_t>(1, max_value(chart));
   const size_t n = chart.values.size();
   const int width = static_cast<int>(n) * 24 + 40;
-  out += "<svg class=\"hours\" role=\"img\" viewBox=\"0 0 " + std::to_string(width) +
-         " 150\" width=\"" + std::to_string(width) + "\" height=\"150\"><title>" +
+  out += R"(<svg class="hours" role="img" viewBox="0 0 )" + std::to_string(width) +
+         " 150\" width=\"" + std::to_string(width) + R"(" height="150"><title>)" +
          escape(chart.title) + "</title>";
-  out += "<text class=\"axis\" x=\"0\" y=\"16\">" + number(max_value(chart)) + "</text>";
+  out += R"(<text class="axis" x="0" y="16">)" + number(max_value(chart)) + "</text>";
   for (size_t i = 0; i < n; ++i) {
     const int64_t h = chart.values[i] * 110 / top;
     const std::string x = std::to_string(40 + static_cast<int>(i) * 24);
-    out += "<rect class=\"bar\" x=\"" + x + "\" y=\"" + std::to_string(125 - h) +
-           "\" width=\"20\" height=\"" + std::to_string(h) + "\"><title>" +
-           escape(chart.labels[i]) + ": " + number(chart.values[i]) + "</title></rect>";
+    out += R"(<rect class="bar" x=")" + x + "\" y=\"" + std::to_string(125 - h) +
+           R"(" width="20" height=")" + std::to_string(h) + "\"><title>" + escape(chart.labels[i]) +
+           ": " + number(chart.values[i]) + "</title></rect>";
     if (i % 3 == 0) {
       out +=
-          "<text class=\"axis\" x=\"" + x + "\" y=\"146\">" + escape(chart.labels[i]) + "</text>";
+          R"(<text class="axis" x=")" + x + R"(" y="146">)" + escape(chart.labels[i]) + "</text>";
     }
   }
-  out += "<line x1=\"38\" y1=\"125\" x2=\"" + std::to_string(width) +
+  out += R"(<line x1="38" y1="125" x2=")" + std::to_string(width) +
          "\" y2=\"125\" stroke=\"#8c959f\"/></svg>\n";
 }
 
@@ -97,15 +97,15 @@ void render_hours(std::string& out, const Chart& chart) {
 void render_ranking(std::string& out, const Chart& chart) {
   const int64_t top = std::max<int64_t>(1, max_value(chart));
   const int height = static_cast<int>(chart.values.size()) * 22 + 4;
-  out += "<svg role=\"img\" viewBox=\"0 0 440 " + std::to_string(height) +
-         "\" width=\"440\" height=\"" + std::to_string(height) + "\"><title>" +
-         escape(chart.title) + "</title>";
+  out += R"(<svg role="img" viewBox="0 0 440 )" + std::to_string(height) +
+         R"(" width="440" height=")" + std::to_string(height) + "\"><title>" + escape(chart.title) +
+         "</title>";
   for (size_t i = 0; i < chart.values.size(); ++i) {
     const std::string y = std::to_string(static_cast<int>(i) * 22 + 2);
     const int64_t w = std::max<int64_t>(1, chart.values[i] * 170 / top);
-    out += "<text class=\"axis\" x=\"0\" y=\"" + std::to_string(static_cast<int>(i) * 22 + 16) +
-           "\">" + escape(chart.labels[i]) + "</text><rect class=\"rank\" x=\"190\" y=\"" + y +
-           "\" width=\"" + std::to_string(w) + "\" height=\"18\"/><text class=\"axis\" x=\"" +
+    out += R"(<text class="axis" x="0" y=")" + std::to_string(static_cast<int>(i) * 22 + 16) +
+           "\">" + escape(chart.labels[i]) + R"(</text><rect class="rank" x="190" y=")" + y +
+           "\" width=\"" + std::to_string(w) + R"(" height="18"/><text class="axis" x=")" +
            std::to_string(196 + w) + "\" y=\"" + std::to_string(static_cast<int>(i) * 22 + 16) +
            "\">" + number(chart.values[i]) + "</text>";
   }

@@ -45,6 +45,7 @@ void render_table(std::string& out, const Table& table) {
   }
   render_row(out, table.header, widths, table);
   std::vector<std::string> rules;
+  rules.reserve(widths.size());
   for (size_t width : widths) rules.emplace_back(std::min<size_t>(width, 40), '-');
   render_row(out, rules, widths, table);
   for (size_t r = 0; r < table.rows.size(); ++r) {

@@ -32,6 +32,7 @@ std::string range_hits_sql(const char* rules, const char* columns) {
 template <typename Map>
 std::vector<NameCount> top_counts(const Map& counts, size_t limit) {
   std::vector<NameCount> rows;
+  rows.reserve(counts.size());
   for (const auto& [name, count] : counts) rows.push_back(NameCount{name, count});
   std::sort(rows.begin(), rows.end(), [](const NameCount& a, const NameCount& b) {
     return a.count != b.count ? a.count > b.count : a.name < b.name;

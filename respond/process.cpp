@@ -37,8 +37,10 @@ int64_t add_saturating(int64_t a, int64_t b) {
 // "30 s", "0.25 s".
 std::string seconds_text(int64_t us) {
   std::array<char, 32> text{};
-  std::snprintf(text.data(), text.size(), "%.3f", static_cast<double>(us) / 1e6);
-  std::string out = text.data();
+  std::string out;
+  if (std::snprintf(text.data(), text.size(), "%.3f", static_cast<double>(us) / 1e6) > 0) {
+    out = text.data();
+  }
   while (out.ends_with('0')) out.pop_back();
   if (out.ends_with('.')) out.pop_back();
   return out + " s";
@@ -170,7 +172,8 @@ class Supervisor {
 
   // One read per round, so a child that writes forever cannot starve the deadline.
   void read_output() {
-    std::array<char, 65536> buffer;
+    // Filled by read(): zeroing 64 KiB every round would be wasted work.
+    std::array<char, 65536> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init)
     const ssize_t got = ::read(child_.output.get(), buffer.data(), buffer.size());
     if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (got <= 0) {

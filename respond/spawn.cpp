@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -66,7 +67,7 @@ bool reset_signals() {
   }
   sigset_t none;
   sigemptyset(&none);
-  return ::sigprocmask(SIG_SETMASK, &none, nullptr) == 0;
+  return ::pthread_sigmask(SIG_SETMASK, &none, nullptr) == 0;
 }
 
 bool setup_stdio(const ChildPlan& plan) {
@@ -83,15 +84,17 @@ void close_other_fds(int max_fd) {
 }
 
 [[noreturn]] void child_main(const ChildPlan& plan) {
-  static char path_var[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-  static char lang_var[] = "LANG=C";
-  static char* const env[] = {path_var, lang_var, nullptr};
+  // Constant-initialized (no guard to take after fork). execve takes
+  // char* const[] but does not write through it.
+  static constexpr std::array<char*, 3> env = {
+      const_cast<char*>("PATH=/usr/sbin:/usr/bin:/sbin:/bin"), const_cast<char*>("LANG=C"),
+      nullptr};
   if (::setpgid(0, 0) != 0) fail(plan.report_fd, kSetpgid);
   if (!reset_signals()) fail(plan.report_fd, kSignals);
   if (!setup_stdio(plan)) fail(plan.report_fd, kStdio);
   close_other_fds(plan.max_fd);
   if (::chdir("/") != 0) fail(kReportFd, kChdir);
-  ::execve(plan.path, plan.argv, env);
+  ::execve(plan.path, plan.argv, env.data());
   fail(kReportFd, kExec);
 }
 
@@ -104,8 +107,8 @@ int above_stdio(int fd) {
 }
 
 bool make_pipe(UniqueFd& read_end, UniqueFd& write_end) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+  std::array<int, 2> fds{};
+  if (::pipe2(fds.data(), O_CLOEXEC) != 0) return false;
   read_end.reset(above_stdio(fds[0]));
   write_end.reset(above_stdio(fds[1]));
   return read_end.valid() && write_end.valid();

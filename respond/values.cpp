@@ -1,7 +1,7 @@
 #include "respond/values.h"
 
+#include <algorithm>
 #include <array>
-#include <cstdio>
 
 #include "rules/capture_types.h"
 
@@ -21,10 +21,7 @@ bool is_control(unsigned char c) {
 }
 
 bool has_control(std::string_view s) {
-  for (const char c : s) {
-    if (is_control(static_cast<unsigned char>(c))) return true;
-  }
-  return false;
+  return std::ranges::any_of(s, [](char c) { return is_control(static_cast<unsigned char>(c)); });
 }
 
 bool is_lower(char c) {
@@ -42,9 +39,8 @@ std::string describe(char c) {
   const auto u = static_cast<unsigned char>(c);
   if (u > 0x20 && u < 0x7f) return std::string("'") + c + "'";
   if (u == ' ') return "a space";
-  std::array<char, 16> hex{};
-  std::snprintf(hex.data(), hex.size(), "byte 0x%02X", u);
-  return hex.data();
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
+  return std::string("byte 0x") + kHex[u >> 4] + kHex[u & 0xF];
 }
 
 // The checks every type shares, in the order a reader expects the reasons.
@@ -100,10 +96,9 @@ bool unit_char(char c) {
 }
 
 bool has_unit_suffix(std::string_view raw) {
-  for (const std::string_view suffix : kUnitSuffixes) {
-    if (raw.size() > suffix.size() && raw.ends_with(suffix)) return true;
-  }
-  return false;
+  return std::ranges::any_of(kUnitSuffixes, [raw](std::string_view suffix) {
+    return raw.size() > suffix.size() && raw.ends_with(suffix);
+  });
 }
 
 std::optional<std::string> validate_unit(std::string_view raw, std::string& why) {

@@ -1,6 +1,7 @@
 #include "rules/correlator.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <set>
@@ -48,9 +49,9 @@ uint64_t weight_of(std::string_view text) {
 // Length-prefixed values: no separator a value could contain makes two keys equal.
 void append_key_part(std::string& key, std::string_view value) {
   const auto size = static_cast<uint32_t>(value.size());
-  char prefix[sizeof size];
-  std::memcpy(prefix, &size, sizeof size);
-  key.append(prefix, sizeof size);
+  std::array<char, sizeof size> prefix{};
+  std::memcpy(prefix.data(), &size, sizeof size);
+  key.append(prefix.data(), prefix.size());
   key.append(value);
 }
 

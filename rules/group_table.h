@@ -32,6 +32,8 @@ class GroupTable {
   GroupTable(const GroupTable&) = delete;
   GroupTable& operator=(const GroupTable&) = delete;
   GroupTable(GroupTable&&) = default;
+  GroupTable& operator=(GroupTable&&) = delete;
+  ~GroupTable() = default;
 
   // The group of `key`, marked as just updated; null when there is none.
   Group* find(const std::string& key);

@@ -79,8 +79,8 @@ void sort_by_position(std::vector<Diagnostic>& diagnostics, const std::vector<st
 
 LoadResult load(const std::vector<std::string>& paths) {
   LoadResult result;
-  std::vector<ReadRule> read;
-  std::vector<ReadThreshold> read_thresholds;
+  std::vector<ReadRule> rules_read;
+  std::vector<ReadThreshold> thresholds_read;
   std::vector<std::string> order;  // paths and files as they were visited
   for (const std::string& path : paths) {
     order.push_back(path);
@@ -89,15 +89,15 @@ LoadResult load(const std::vector<std::string>& paths) {
       const auto text = read_text(file, result);
       if (!text) continue;
       ReadPack pack = read_pack(file, *text, result.errors);
-      std::move(pack.rules.begin(), pack.rules.end(), std::back_inserter(read));
+      std::move(pack.rules.begin(), pack.rules.end(), std::back_inserter(rules_read));
       std::move(pack.thresholds.begin(), pack.thresholds.end(),
-                std::back_inserter(read_thresholds));
+                std::back_inserter(thresholds_read));
     }
   }
   std::vector<Diagnostic> lint;
   std::vector<CheckedRule> catalog;
-  result.rules = check_rules(std::move(read), result.errors, lint, &catalog);
-  result.rules.thresholds = check_thresholds(std::move(read_thresholds), catalog, result.errors);
+  result.rules = check_rules(std::move(rules_read), result.errors, lint, &catalog);
+  result.rules.thresholds = check_thresholds(std::move(thresholds_read), catalog, result.errors);
   // As compilers do, lint waits until the packs load: next to errors it is noise.
   if (result.errors.empty())
     result.warnings.insert(result.warnings.end(), lint.begin(), lint.end());

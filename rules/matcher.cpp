@@ -55,7 +55,7 @@ int on_hs_match(unsigned id, unsigned long long /*from*/, unsigned long long /*t
 }
 
 re2::StringPiece piece(std::string_view s) {
-  return re2::StringPiece(s.data(), s.size());
+  return {s.data(), s.size()};
 }
 
 }  // namespace
@@ -234,6 +234,8 @@ bool Matcher::Context::State::confirm_first(std::span<const unsigned> ids,
                      [&](unsigned id) { return capture(patterns[id], text); });
 }
 
+// The context's scratch state changes, through its pointer: not a const Context&.
+// cppcheck-suppress constParameter ; the pointee is the context's own state
 size_t Matcher::match(const Event& event, Context& ctx, HitSink& sink) const {
   const Impl& m = *impl_;
   Context::State& st = *ctx.state_;

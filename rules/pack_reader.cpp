@@ -365,8 +365,8 @@ void PackReader::read_field_captures(const Field& field, ReadRule& out) {
                                 "' is not valid; use letters, digits and '_', e.g. duration");
       continue;
     }
-    if (auto read = field_name(source)) {
-      out.rule.field_captures.push_back(FieldCapture{name.text, std::move(*read)});
+    if (auto source_field = field_name(source)) {
+      out.rule.field_captures.push_back(FieldCapture{name.text, std::move(*source_field)});
     }
   }
 }

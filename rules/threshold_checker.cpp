@@ -43,7 +43,7 @@ class ThresholdChecker {
   // The rules a selector names, each once. False when one of them was left out
   // for an error of its own (reported already).
   bool resolve(const ReadSelector& selector, RuleRefs& out);
-  void add(const CheckedRule& rule, RuleRefs& out, bool& usable);
+  static void add(const CheckedRule& rule, RuleRefs& out, bool& usable);
   void check_capture(const LocatedString& name, const char* role, const char* stage,
                      const RuleRefs& rules);
   void check_weight(const LocatedString& weight, const RuleRefs& rules);

@@ -61,7 +61,7 @@ class ThresholdReader {
   std::optional<ReadThreshold> read(const YAML::Node& node);
 
  private:
-  std::string what(const ReadThreshold& r) const;
+  static std::string what(const ReadThreshold& r);
   const Field* require(const Fields& fields, const std::string& key, const ReadThreshold& r,
                        std::string_view hint);
   void read_identity(const Fields& fields, ReadThreshold& r);
@@ -113,7 +113,7 @@ std::optional<ReadThreshold> ThresholdReader::read(const YAML::Node& node) {
   return r;
 }
 
-std::string ThresholdReader::what(const ReadThreshold& r) const {
+std::string ThresholdReader::what(const ReadThreshold& r) {
   return r.threshold.id.empty() ? "the threshold" : "threshold '" + r.threshold.id + "'";
 }
 

@@ -42,7 +42,7 @@ class ThresholdState {
   bool quiet(const Group& g, int64_t ts_us);
   // The start of the group's window once it counted `ts_us`; false when the hit
   // is older than that start (it came too late).
-  bool admit(Group& g, int64_t ts_us, int64_t& window_start);
+  bool admit(Group& g, int64_t ts_us, int64_t& window_start) const;
   void count_hit(Group& g, const Observed& hit, std::vector<Alert>& fired);
   void count_distinct(Group& g, const Observed& hit, std::vector<Alert>& fired);
   void count_first(Group& g, const Observed& hit);

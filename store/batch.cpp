@@ -92,12 +92,12 @@ void Batch::set_hit_id(size_t i, int64_t id) {
 }
 
 void Batch::clear() {
-  for (BatchSource& source : sources_) {
-    source.position.reset();
-    source.stats = {};
-    source.hours.clear();  // capacity kept: the next batch counts without allocating
-    source.gaps.clear();
-    source.events.clear();
+  for (BatchSource& kept : sources_) {
+    kept.position.reset();
+    kept.stats = {};
+    kept.hours.clear();  // capacity kept: the next batch counts without allocating
+    kept.gaps.clear();
+    kept.events.clear();
   }
   hits_.clear();
   pairs_.clear();

@@ -6,8 +6,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -29,13 +29,13 @@ void create_private_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST) return;
-    throw Error(path + ": cannot create database: " + std::strerror(errno));
+    throw Error(path + ": cannot create database: " + errno_message(errno));
   }
   const int rc = ::fchmod(fd, 0600);  // the umask may have cleared owner bits
   const int saved_errno = errno;
   ::close(fd);
   if (rc != 0) {
-    throw Error(path + ": cannot make database owner-only: " + std::strerror(saved_errno));
+    throw Error(path + ": cannot make database owner-only: " + errno_message(saved_errno));
   }
 }
 
@@ -75,14 +75,16 @@ int64_t hour_of(int64_t ts_us) {
 }
 
 int64_t now_us() {
-  using namespace std::chrono;
+  using std::chrono::duration_cast, std::chrono::microseconds, std::chrono::system_clock;
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
 
 struct Store::Impl {
-  explicit Impl(const std::string& file);
+  explicit Impl(std::string file);
+  Impl(const Impl&) = delete;  // the WAL hook holds `this`
+  Impl& operator=(const Impl&) = delete;
   ~Impl();
 
   std::optional<SourceTotals> source(std::string_view key);
@@ -134,8 +136,8 @@ struct Store::Impl {
   std::map<std::pair<int64_t, int64_t>, int64_t> rule_hours_;  // (hour, rule_id) -> hits
 };
 
-Store::Impl::Impl(const std::string& file)
-    : path(file), db(open_connection(path)), version(prepare_schema(db.get(), path)) {
+Store::Impl::Impl(std::string file)
+    : path(std::move(file)), db(open_connection(path)), version(prepare_schema(db.get(), path)) {
   // Replaces SQLite's automatic checkpoints on this connection.
   sqlite3_wal_hook(db.get(), &Impl::on_wal_commit, this);
 }
@@ -146,7 +148,7 @@ Store::Impl::~Impl() {
   sqlite3_wal_hook(db.get(), nullptr, nullptr);
 }
 
-int Store::Impl::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+int Store::Impl::on_wal_commit(void* self, sqlite3* /*db*/, const char* /*name*/, int pages) {
   static_cast<Impl*>(self)->checkpointer_.wal_grew(pages);
   return SQLITE_OK;
 }
@@ -277,7 +279,7 @@ int64_t Store::Impl::save_source(const BatchSource& source, int64_t updated_us) 
   s.bind(11, source.stats.bytes);
   s.bind(12, source.stats.parse_failures);
   s.bind(13, updated_us);
-  s.bind(14, int64_t{source.position.has_value()});
+  s.bind(14, int64_t{source.position.has_value() ? 1 : 0});
   if (!s.step()) throw Error(path + ": save source position: no id returned");
   return s.column_int64(0);
 }

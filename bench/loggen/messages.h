@@ -24,13 +24,13 @@ struct Peer {
 };
 
 // "root" or "invalid user admin", as sshd names who is authenticating.
-inline std::string who(Login login) {
+inline std::string who(const Login& login) {
   return login.valid ? std::string(login.user) : fmt::format("invalid user {}", login.user);
 }
 
 // --- sshd -------------------------------------------------------------------------
 
-inline std::string failed_password(Login login, Peer peer) {
+inline std::string failed_password(const Login& login, Peer peer) {
   return fmt::format("Failed password for {} from {} port {} ssh2", who(login), peer.ip, peer.port);
 }
 inline std::string invalid_user(std::string_view user, Peer peer) {
@@ -39,7 +39,7 @@ inline std::string invalid_user(std::string_view user, Peer peer) {
 inline std::string check_pass_user_unknown() {
   return "pam_unix(sshd:auth): check pass; user unknown";
 }
-inline std::string sshd_pam_auth_failure(Login login, std::string_view ip) {
+inline std::string sshd_pam_auth_failure(const Login& login, std::string_view ip) {
   std::string text = fmt::format(
       "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh "
       "ruser= rhost={}",
@@ -48,19 +48,19 @@ inline std::string sshd_pam_auth_failure(Login login, std::string_view ip) {
   return text;
 }
 // Logged by pam_unix when the handle ends, hence the bare "PAM" prefix.
-inline std::string sshd_pam_more_failures(int count, Login login, std::string_view ip) {
+inline std::string sshd_pam_more_failures(int count, const Login& login, std::string_view ip) {
   std::string text = fmt::format(
       "PAM {} more authentication failure{}; logname= uid=0 euid=0 tty=ssh ruser= rhost={}", count,
       count == 1 ? "" : "s", ip);
   if (login.valid) text += fmt::format("  user={}", login.user);
   return text;
 }
-inline std::string connection_closed_by_user(Login login, Peer peer) {
+inline std::string connection_closed_by_user(const Login& login, Peer peer) {
   return fmt::format("Connection closed by {} {} port {} [preauth]",
                      login.valid ? fmt::format("authenticating user {}", login.user) : who(login),
                      peer.ip, peer.port);
 }
-inline std::string disconnected_from_user_preauth(Login login, Peer peer) {
+inline std::string disconnected_from_user_preauth(const Login& login, Peer peer) {
   return fmt::format("Disconnected from {} {} port {} [preauth]",
                      login.valid ? fmt::format("authenticating user {}", login.user) : who(login),
                      peer.ip, peer.port);
@@ -69,13 +69,13 @@ inline std::string received_disconnect_bye(Peer peer) {
   return fmt::format("Received disconnect from {} port {}:11: Bye Bye [preauth]", peer.ip,
                      peer.port);
 }
-inline std::string max_auth_attempts_exceeded(Login login, Peer peer) {
+inline std::string max_auth_attempts_exceeded(const Login& login, Peer peer) {
   return fmt::format(
       "error: maximum authentication attempts exceeded for {} from {} port {} ssh2 "
       "[preauth]",
       who(login), peer.ip, peer.port);
 }
-inline std::string disconnecting_too_many_failures(Login login, Peer peer) {
+inline std::string disconnecting_too_many_failures(const Login& login, Peer peer) {
   return fmt::format("Disconnecting {} {} port {}: Too many authentication failures [preauth]",
                      login.valid ? fmt::format("authenticating user {}", login.user) : who(login),
                      peer.ip, peer.port);

@@ -4,11 +4,11 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "loggen/messages.h"
@@ -95,6 +95,7 @@ class Agenda {
 // The app's ten pooled connections, opened when it started at boot.
 std::vector<PgProcess> pool_started_with_app() {
   std::vector<PgProcess> pool;
+  pool.reserve(10);
   for (int i = 0; i < 10; ++i) pool.push_back(PgProcess{kAppPid + 2 + 2 * i, 3 * i});
   return pool;
 }
@@ -151,7 +152,7 @@ class SampleDay {
   static void write_file(const std::string& path, Timeline& timeline, StampPolicy policy) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"),
                                                          &std::fclose);
-    if (!file) throw std::runtime_error(path + ": " + std::strerror(errno));
+    if (!file) throw std::runtime_error(path + ": " + std::generic_category().message(errno));
     LineWriter writer(file.get(), path, policy, 0);
     drain(timeline, writer);
     writer.flush();

@@ -49,9 +49,10 @@ std::string ipv6(Rng& rng) {
   std::array<int64_t, 6> g{};
   const bool full = rng.one_in(3);
   for (int64_t& group : g) group = rng.between(1, 0xffff);
-  if (full)
+  if (full) {
     return fmt::format("2001:db8:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}", g[0], g[1], g[2], g[3], g[4],
                        g[5]);
+  }
   return fmt::format("2001:db8:{:x}:{:x}::{:x}", g[0], g[1], g[2]);
 }
 
@@ -211,29 +212,29 @@ HostScenes::Session HostScenes::login(int64_t t, const Account& user, std::strin
 
 void HostScenes::sudo(int64_t t, const Account& user, std::string_view tty,
                       const SudoRequest& request, int64_t duration_us) {
-  const Origin sudo = origin("sudo");
+  const Origin sudo_origin = origin("sudo");
   const Account& runas = account(request.runas);
   const std::string fields = msg::sudo_fields(tty, request.pwd.empty() ? user.home : request.pwd,
                                               runas.name, request.command);
-  add_auth(t, Category::kSudoCommand, sudo, msg::sudo_command(user.name, fields));
+  add_auth(t, Category::kSudoCommand, sudo_origin, msg::sudo_command(user.name, fields));
   const std::string_view by = user.uid == 0 && tty.empty() ? "" : user.name;
-  add_auth(t + ms(2), Category::kSudoSession, sudo,
+  add_auth(t + ms(2), Category::kSudoSession, sudo_origin,
            msg::pam_session_opened("sudo", runas.name, runas.uid, by, user.uid));
-  add_auth(t + ms(2) + duration_us, Category::kSudoSession, sudo,
+  add_auth(t + ms(2) + duration_us, Category::kSudoSession, sudo_origin,
            msg::pam_session_closed("sudo", runas.name));
 }
 
 void HostScenes::sudo_wrong_password(int64_t t, const Account& user, std::string_view tty,
                                      const SudoRequest& request) {
-  const Origin sudo = origin("sudo");
+  const Origin sudo_origin = origin("sudo");
   const std::string fields = msg::sudo_fields(tty, request.pwd.empty() ? user.home : request.pwd,
                                               request.runas, request.command);
-  add_auth(t, Category::kSudoAuthFailure, sudo,
+  add_auth(t, Category::kSudoAuthFailure, sudo_origin,
            msg::sudo_pam_auth_failure(user.name, user.uid, tty));
   const int64_t end = t + ms(rng_.between(7000, 15000));
-  add_auth(end, Category::kSudoIncorrectPassword, sudo,
+  add_auth(end, Category::kSudoIncorrectPassword, sudo_origin,
            msg::sudo_incorrect_attempts(user.name, 3, fields));
-  add_auth(end + ms(1), Category::kSudoAuthFailure, sudo,
+  add_auth(end + ms(1), Category::kSudoAuthFailure, sudo_origin,
            msg::sudo_pam_more_failures(2, user.name, user.uid, tty));
 }
 

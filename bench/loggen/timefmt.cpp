@@ -7,12 +7,12 @@ namespace loggen {
 namespace {
 
 int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
+  y -= m <= 2 ? 1 : 0;
   const int64_t era = floor_div(y, 400);
   const auto yoe = static_cast<unsigned>(y - era * 400);
   const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
@@ -29,7 +29,7 @@ void civil_from_days(int64_t z, Civil& c) {
   const unsigned mp = (5 * doy + 2) / 153;
   c.day = doy - (153 * mp + 2) / 5 + 1;
   c.month = mp < 10 ? mp + 3 : mp - 9;
-  c.year = static_cast<int64_t>(yoe) + era * 400 + (c.month <= 2);
+  c.year = static_cast<int64_t>(yoe) + era * 400 + (c.month <= 2 ? 1 : 0);
 }
 
 void append_digits(std::string& out, uint64_t value, int width) {
@@ -63,7 +63,7 @@ std::optional<unsigned> read_digits(std::string_view text, size_t& pos, size_t w
   unsigned value = 0;
   for (size_t i = 0; i < width; ++i) {
     const char ch = text[pos + i];
-    if (!std::isdigit(static_cast<unsigned char>(ch))) return std::nullopt;
+    if (std::isdigit(static_cast<unsigned char>(ch)) == 0) return std::nullopt;
     value = value * 10 + static_cast<unsigned>(ch - '0');
   }
   pos += width;
@@ -82,7 +82,7 @@ unsigned read_fraction(std::string_view text, size_t& pos) {
   ++pos;
   unsigned micros = 0;
   unsigned scale = 100000;
-  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])) != 0) {
     micros += static_cast<unsigned>(text[pos] - '0') * scale;
     scale /= 10;
     ++pos;
@@ -161,7 +161,7 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
 std::optional<int64_t> parse_duration_us(std::string_view text) {
   size_t pos = 0;
   int64_t value = 0;
-  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])) != 0) {
     value = value * 10 + (text[pos] - '0');
     if (value > 100'000'000) return std::nullopt;
     ++pos;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <stdexcept>
+#include <system_error>
 #include <utility>
 
 #include "loggen/timefmt.h"
@@ -215,11 +215,11 @@ void LineWriter::write(const Line& line) {
 
 void LineWriter::flush() {
   if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), out_) != buffer_.size()) {
-    throw std::runtime_error(name_ + ": write failed: " + std::strerror(errno));
+    throw std::runtime_error(name_ + ": write failed: " + std::generic_category().message(errno));
   }
   buffer_.clear();
   if (std::fflush(out_) != 0) {
-    throw std::runtime_error(name_ + ": write failed: " + std::strerror(errno));
+    throw std::runtime_error(name_ + ": write failed: " + std::generic_category().message(errno));
   }
 }
 
@@ -229,7 +229,8 @@ void drain(Timeline& timeline, LineWriter& writer) {
 
 void print_stats(std::FILE* out, std::string_view label, const Stats& stats, double seconds) {
   const uint64_t hits = stats.hit_lines();
-  const double ratio = stats.lines == 0 ? 0.0 : static_cast<double>(hits) / stats.lines;
+  const double ratio =
+      stats.lines == 0 ? 0.0 : static_cast<double>(hits) / static_cast<double>(stats.lines);
   std::fprintf(
       out, "vigil-loggen: %.*s lines=%llu bytes=%llu hit_lines=%llu hit_ratio=%.6f",
       static_cast<int>(label.size()), label.data(), static_cast<unsigned long long>(stats.lines),

@@ -45,9 +45,11 @@ TEST(DisplayText, C1ControlsAndBidiAreEscaped) {
   EXPECT_EQ(safe("a\xC2\x85"
                  "b"),
             "a\\u0085b");  // NEL, C1
+  // NOLINTNEXTLINE(misc-misleading-bidirectional): escaping U+202E is the point
   EXPECT_EQ(safe("a\xE2\x80\xAE"
                  "b"),
             "a\\u202eb");  // RIGHT-TO-LEFT OVERRIDE
+  // NOLINTNEXTLINE(misc-misleading-bidirectional): escaping U+2066 is the point
   EXPECT_EQ(safe("a\xE2\x81\xA6"
                  "b"),
             "a\\u2066b");  // LEFT-TO-RIGHT ISOLATE

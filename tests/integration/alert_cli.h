@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -53,8 +54,9 @@ inline std::string day_s(int h, int m, int s) {
 // sample day places "Nov 28" lines in 2026 whenever the test runs.
 inline void set_sample_mtime(const std::string& path) {
   const timespec when{utc_us(2026, 11, 29, 0, 0, 0) / 1'000'000, 0};
-  const timespec times[2] = {when, when};
-  if (utimensat(AT_FDCWD, path.c_str(), times, 0) != 0) throw std::runtime_error("utimensat");
+  const std::array<timespec, 2> times = {when, when};
+  if (utimensat(AT_FDCWD, path.c_str(), times.data(), 0) != 0)
+    throw std::runtime_error("utimensat");
 }
 
 inline std::string sample_path(const std::string& name) {
@@ -63,7 +65,7 @@ inline std::string sample_path(const std::string& name) {
 
 // Copies samples/NAME into `dir` with the fixed mtime; returns the copy's path.
 inline std::string copy_sample(const TempDir& dir, const std::string& name) {
-  const std::string copy = dir.file(name);
+  std::string copy = dir.file(name);
   std::filesystem::copy_file(sample_path(name), copy,
                              std::filesystem::copy_options::overwrite_existing);
   set_sample_mtime(copy);

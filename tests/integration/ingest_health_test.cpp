@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "tests/integration/vigil_cli.h"
 #include "tests/support/child.h"
@@ -22,12 +24,12 @@ namespace {
 constexpr int64_t kMinute = 60'000'000;
 
 std::string iso(int64_t us) {
-  const std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
+  const auto seconds = static_cast<std::time_t>(us / 1'000'000);
   struct tm tm {};
   gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return text;
+  std::array<char, 32> text{};
+  const size_t n = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+  return {text.data(), n};
 }
 
 // A failed password (a hit of basic.yml) at `us`, one per minute in [from, to].
@@ -58,15 +60,15 @@ int64_t now_us() {
 // The "ingest" sources of a JSON report, through simdjson.
 class JsonReport {
  public:
-  explicit JsonReport(const std::string& text) : text_(text) {
+  explicit JsonReport(std::string text) : text_(std::move(text)) {
     ok_ = parser_.parse(text_).get(doc_) == simdjson::SUCCESS;
   }
   bool ok() const { return ok_; }
   simdjson::dom::array gaps(size_t source) {
-    return doc_["ingest"]["sources"].at(source)["gaps"].get_array();
+    return {doc_["ingest"]["sources"].at(source)["gaps"].get_array()};
   }
   simdjson::dom::array events(size_t source) {
-    return doc_["ingest"]["sources"].at(source)["events"].get_array();
+    return {doc_["ingest"]["sources"].at(source)["events"].get_array()};
   }
 
  private:

@@ -32,15 +32,16 @@ std::vector<std::string> run_args(const std::string& db, const std::vector<std::
 }
 
 // Waits until vigil says it runs (its sources are open and positioned).
-void wait_running(Child& vigil) {
-  ASSERT_TRUE(wait_until([&] { return vigil.stderr_text().find("running:") != std::string::npos; }))
-      << vigil.stderr_text();
+void wait_running(Child& service) {
+  ASSERT_TRUE(wait_until([&] {
+    return service.stderr_text().find("running:") != std::string::npos;
+  })) << service.stderr_text();
 }
 
 int64_t hits_in(const std::string& db) {
   if (!std::filesystem::exists(db)) return 0;
   const std::string n = query_one(db, "SELECT count(*) FROM hits");
-  return n.empty() || !std::isdigit(static_cast<unsigned char>(n[0])) ? 0 : std::stoll(n);
+  return n.empty() || std::isdigit(static_cast<unsigned char>(n[0])) == 0 ? 0 : std::stoll(n);
 }
 
 bool reaches(const std::string& db, int64_t expected) {
@@ -58,13 +59,13 @@ TEST(RunFollow, AppendedLinesAreStoredOnce) {
   std::string first;
   for (int i = 0; i < 5; ++i) first += failed_password(i) + noise(i);
   append(log, first);
-  Child vigil(run_args(db, {log}));
-  wait_running(vigil);
-  ASSERT_TRUE(reaches(db, 5)) << vigil.stderr_text();
+  Child service(run_args(db, {log}));
+  wait_running(service);
+  ASSERT_TRUE(reaches(db, 5)) << service.stderr_text();
   for (int i = 5; i < 15; ++i) append(log, failed_password(i));
-  ASSERT_TRUE(reaches(db, 15)) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  ASSERT_TRUE(reaches(db, 15)) << service.stderr_text();
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait(), 0) << service.stderr_text();
   EXPECT_EQ(hits_in(db), 15);
   EXPECT_EQ(query_one(db, "SELECT count(DISTINCT line) FROM hits"), "15");
   EXPECT_EQ(query_one(db, "SELECT json_extract(captures, '$.user') FROM hits WHERE line = 16"),
@@ -76,12 +77,12 @@ TEST(RunFollow, APartialLineWaitsForItsNewline) {
   const std::string log = dir.file("auth.log");
   const std::string db = dir.file("v.db");
   append(log, "");
-  Child vigil(run_args(db, {log}));
-  wait_running(vigil);
+  Child service(run_args(db, {log}));
+  wait_running(service);
   std::string line = failed_password(1);
   append(log, line.substr(0, 40));
   append(log, failed_password(2).insert(0, line.substr(40)));
-  ASSERT_TRUE(reaches(db, 2)) << vigil.stderr_text();
+  ASSERT_TRUE(reaches(db, 2)) << service.stderr_text();
   EXPECT_EQ(query_one(db, "SELECT group_concat(json_extract(captures, '$.user')) FROM hits"),
             "user1,user2");
 }
@@ -99,6 +100,8 @@ class Appender {
       }
     });
   }
+  Appender(const Appender&) = delete;
+  Appender& operator=(const Appender&) = delete;
   ~Appender() { thread_.join(); }
   int written() const { return written_; }
 
@@ -118,19 +121,19 @@ TEST(RunFollow, StopAndRestartMidStreamLosesAndRepeatsNothing) {
   {
     Appender writer(log, kLines);
     for (int round = 0; round < 3; ++round) {
-      Child vigil(run_args(db, {log}));
-      wait_running(vigil);
+      Child service(run_args(db, {log}));
+      wait_running(service);
       const int64_t target = hits_in(db) + 200;
       wait_until([&] { return hits_in(db) >= target || writer.written() == kLines; });
-      vigil.signal(SIGTERM);
-      ASSERT_EQ(vigil.wait(), 0) << "round " << round << ":\n" << vigil.stderr_text();
+      service.signal(SIGTERM);
+      ASSERT_EQ(service.wait(), 0) << "round " << round << ":\n" << service.stderr_text();
     }
   }
-  Child vigil(run_args(db, {log}));
-  wait_running(vigil);
-  ASSERT_TRUE(reaches(db, kLines)) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0);
+  Child service(run_args(db, {log}));
+  wait_running(service);
+  ASSERT_TRUE(reaches(db, kLines)) << service.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0);
   EXPECT_EQ(hits_in(db), kLines);
   EXPECT_EQ(query_one(db, "SELECT count(DISTINCT json_extract(captures, '$.user')) FROM hits"),
             std::to_string(kLines));
@@ -150,28 +153,28 @@ TEST(RunFollow, KillNineAtRandomMomentsThenRestartEqualsOneCleanScan) {
   const std::string db = dir.file("v.db");
   append(log, "");
   constexpr int kLines = 6000;
-  std::mt19937 random(20261129);
+  std::mt19937 random(20261129);  // NOLINT(cert-msc32-c,cert-msc51-cpp): reproducible runs
   {
     Appender writer(log, kLines);
     for (int round = 0; round < 10; ++round) {
-      Child vigil(run_args(db, {log}));
-      wait_running(vigil);
+      Child service(run_args(db, {log}));
+      wait_running(service);
       // A random amount of progress, then SIGKILL: no chance to commit anything.
       const int64_t target = hits_in(db) + std::uniform_int_distribution<int>(1, 400)(random);
       wait_until([&] { return hits_in(db) >= target || writer.written() == kLines; });
-      vigil.signal(SIGKILL);
-      ASSERT_EQ(vigil.wait(), -1);
+      service.signal(SIGKILL);
+      ASSERT_EQ(service.wait(), -1);
     }
   }
-  Child vigil(run_args(db, {log}));
-  wait_running(vigil);
-  ASSERT_TRUE(reaches(db, kLines)) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0);
+  Child service(run_args(db, {log}));
+  wait_running(service);
+  ASSERT_TRUE(reaches(db, kLines)) << service.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0);
 
   const std::string clean_db = dir.file("clean.db");
   const ProcessResult scan =
-      vigil::test::vigil({"scan", "--rules", fixture("basic.yml"), "--db", clean_db, log});
+      vigil({"scan", "--rules", fixture("basic.yml"), "--db", clean_db, log});
   ASSERT_EQ(scan.exit_status, 0) << scan.err;
   EXPECT_EQ(hits_in(clean_db), kLines);
   EXPECT_TRUE(stored(db) == stored(clean_db)) << "hits differ from a clean scan";
@@ -205,13 +208,13 @@ void expect_every_line_once(Rotation how) {
   const std::string log = dir.file("auth.log");
   const std::string db = dir.file("v.db");
   append(log, "");
-  Child vigil(run_args(db, {log}));
-  wait_running(vigil);
+  Child service(run_args(db, {log}));
+  wait_running(service);
   constexpr int kLines = 2000;
   write_rotating(log, db, kLines, 300, how);
-  ASSERT_TRUE(reaches(db, kLines)) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  ASSERT_TRUE(reaches(db, kLines)) << service.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0) << service.stderr_text();
   EXPECT_EQ(hits_in(db), kLines);
   EXPECT_EQ(query_one(db, "SELECT count(DISTINCT json_extract(captures, '$.user')) FROM hits"),
             std::to_string(kLines));
@@ -233,40 +236,42 @@ TEST(RunReload, SighupWithABrokenPackKeepsTheOldRules) {
   std::filesystem::create_directory(packs);
   std::filesystem::copy_file(fixture("basic.yml"), packs + "/basic.yml");
   append(log, "");
-  Child vigil(run_args(db, {log}, packs));
-  wait_running(vigil);
+  Child service(run_args(db, {log}, packs));
+  wait_running(service);
   append(log, failed_password(1));
   ASSERT_TRUE(reaches(db, 1));
 
   std::ofstream(packs + "/basic.yml", std::ios::trunc) << "pack: basic\nrules:\n  - id: [broken\n";
-  vigil.signal(SIGHUP);
+  service.signal(SIGHUP);
   ASSERT_TRUE(wait_until([&] {
-    return vigil.stderr_text().find("keeping the running configuration") != std::string::npos;
-  })) << vigil.stderr_text();
-  EXPECT_NE(vigil.stderr_text().find("packs/basic.yml:4:1: YAML syntax error"), std::string::npos)
-      << vigil.stderr_text();
+    return service.stderr_text().find("keeping the running configuration") != std::string::npos;
+  })) << service.stderr_text();
+  EXPECT_NE(service.stderr_text().find("packs/basic.yml:4:1: YAML syntax error"), std::string::npos)
+      << service.stderr_text();
   append(log, failed_password(2));
   ASSERT_TRUE(reaches(db, 2)) << "the old rules stopped matching";
 
   std::filesystem::copy_file(fixture("basic.yml"), packs + "/basic.yml",
                              std::filesystem::copy_options::overwrite_existing);
-  vigil.signal(SIGHUP);
+  service.signal(SIGHUP);
   ASSERT_TRUE(
-      wait_until([&] { return vigil.stderr_text().find("reloaded:") != std::string::npos; }));
-  vigil.signal(SIGTERM);
-  EXPECT_EQ(vigil.wait(), 0);
+      wait_until([&] { return service.stderr_text().find("reloaded:") != std::string::npos; }));
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait(), 0);
 }
 
 // A stand-in for systemd's notify socket: the datagrams vigil sends.
 class NotifySocket {
  public:
-  explicit NotifySocket(const std::string& path) : path_(path) {
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  explicit NotifySocket(const std::string& path)
+      : path_(path), fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     path.copy(addr.sun_path, sizeof addr.sun_path - 1);
     EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   }
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
   ~NotifySocket() { ::close(fd_); }
   // Every message received so far, one per line.
   const std::string& messages() {
@@ -290,15 +295,15 @@ TEST(RunNotify, TellsSystemdReadyReloadingAndStopping) {
   const std::string log = dir.file("auth.log");
   append(log, "");
   NotifySocket systemd(dir.file("notify"));
-  Child vigil(run_args(dir.file("v.db"), {log}),
-              {"NOTIFY_SOCKET=" + dir.file("notify"), "WATCHDOG_USEC=200000"});
-  ASSERT_TRUE(wait_until([&] { return systemd.saw("READY=1"); })) << vigil.stderr_text();
+  Child service(run_args(dir.file("v.db"), {log}),
+                {"NOTIFY_SOCKET=" + dir.file("notify"), "WATCHDOG_USEC=200000"});
+  ASSERT_TRUE(wait_until([&] { return systemd.saw("READY=1"); })) << service.stderr_text();
   // The watchdog is pinged at half its interval, from the event loop.
   ASSERT_TRUE(wait_until([&] { return systemd.saw("WATCHDOG=1"); })) << systemd.messages();
-  vigil.signal(SIGHUP);
+  service.signal(SIGHUP);
   ASSERT_TRUE(wait_until([&] { return systemd.saw("RELOADING=1"); })) << systemd.messages();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0) << service.stderr_text();
   EXPECT_TRUE(systemd.saw("STOPPING=1")) << systemd.messages();
 }
 
@@ -311,7 +316,7 @@ TEST(RunConfig, ErrorsNameFileAndLineAndExit2) {
                                        "  - path: /var/log/app.log\n"
                                        "    format: xml\n"
                                        "jornal: {}\n");
-  const ProcessResult r = vigil::test::vigil({"run", "--config", config});
+  const ProcessResult r = vigil({"run", "--config", config});
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find(config + ":3:11: 'relative/auth.log' must be an absolute path"),
             std::string::npos)
@@ -323,7 +328,7 @@ TEST(RunConfig, ErrorsNameFileAndLineAndExit2) {
 
 TEST(RunConfig, NoSourceIsABadConfiguration) {
   TempDir dir;
-  const ProcessResult r = vigil::test::vigil({"run", "--db", dir.file("v.db")});
+  const ProcessResult r = vigil({"run", "--db", dir.file("v.db")});
   EXPECT_EQ(r.exit_status, 2);
   EXPECT_NE(r.err.find("no source"), std::string::npos) << r.err;
 }

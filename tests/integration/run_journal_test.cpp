@@ -20,7 +20,7 @@ constexpr int64_t kT0 = 1795847114000000;  // 2026-11-28T06:25:14Z
 int64_t hits_in(const std::string& db) {
   if (!std::filesystem::exists(db)) return 0;
   const std::string n = query_one(db, "SELECT count(*) FROM hits");
-  return n.empty() || !std::isdigit(static_cast<unsigned char>(n[0])) ? 0 : std::stoll(n);
+  return n.empty() || std::isdigit(static_cast<unsigned char>(n[0])) == 0 ? 0 : std::stoll(n);
 }
 
 // `count` failed-password entries from sshd on `host`, the i-th at kT0 + first + i s.
@@ -51,10 +51,10 @@ class RunJournal : public ::testing::Test {
                   "--journal-dir", journal_.dir().string()});
   }
 
-  static void wait_running(Child& vigil) {
+  static void wait_running(Child& service) {
     ASSERT_TRUE(wait_until([&] {
-      return vigil.stderr_text().find("running:") != std::string::npos;
-    })) << vigil.stderr_text();
+      return service.stderr_text().find("running:") != std::string::npos;
+    })) << service.stderr_text();
   }
 
   TempDir tmp_;
@@ -64,15 +64,15 @@ class RunJournal : public ::testing::Test {
 
 TEST_F(RunJournal, EntriesAppendedWhileRunningAreStoredOnce) {
   journal_.append(failures("web1", 0, 3));
-  Child vigil = start();
-  wait_running(vigil);
+  Child service = start();
+  wait_running(service);
   // A first start without a checkpoint reads only entries to come, like journalctl -f.
   journal_.append(failures("web1", 3, 5));
-  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 5; })) << vigil.stderr_text();
+  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 5; })) << service.stderr_text();
   journal_.append(failures("web1", 8, 4));
-  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 9; })) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 9; })) << service.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0) << service.stderr_text();
   EXPECT_EQ(hits_in(db_), 9);
   EXPECT_EQ(query_one(db_, "SELECT min(json_extract(captures, '$.user')) FROM hits"), "user10");
   EXPECT_EQ(query_one(db_, "SELECT count(DISTINCT json_extract(captures, '$.user')) FROM hits"),
@@ -84,20 +84,20 @@ TEST_F(RunJournal, EntriesAppendedWhileRunningAreStoredOnce) {
 TEST_F(RunJournal, RestartResumesJustAfterTheLastStoredEntry) {
   journal_.append(failures("web1", 0, 1));
   {
-    Child vigil = start();
-    wait_running(vigil);
+    Child service = start();
+    wait_running(service);
     journal_.append(failures("web1", 1, 4));
-    ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 4; })) << vigil.stderr_text();
-    vigil.signal(SIGTERM);
-    ASSERT_EQ(vigil.wait(), 0);
+    ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 4; })) << service.stderr_text();
+    service.signal(SIGTERM);
+    ASSERT_EQ(service.wait(), 0);
   }
   journal_.append(failures("web1", 5, 6));  // written while vigil was stopped
-  Child vigil = start();
-  wait_running(vigil);
+  Child service = start();
+  wait_running(service);
   journal_.append(failures("web1", 11, 2));
-  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 12; })) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0);
+  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 12; })) << service.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0);
   EXPECT_EQ(hits_in(db_), 12);
   EXPECT_EQ(query_one(db_, "SELECT count(DISTINCT json_extract(captures, '$.user')) FROM hits"),
             "12");
@@ -106,35 +106,35 @@ TEST_F(RunJournal, RestartResumesJustAfterTheLastStoredEntry) {
 TEST_F(RunJournal, AFirstStartRemembersTheTailEvenWithoutEntries) {
   journal_.append(failures("web1", 0, 2));
   {
-    Child vigil = start();
-    wait_running(vigil);
+    Child service = start();
+    wait_running(service);
     // The tail's cursor is committed within a second, with no entry read.
     ASSERT_TRUE(wait_until([&] {
       return query_one(db_,
                        "SELECT count(*) FROM source WHERE key LIKE 'journal:%' AND "
                        "cursor != ''") == "1";
-    })) << vigil.stderr_text();
-    vigil.signal(SIGTERM);
-    ASSERT_EQ(vigil.wait(), 0);
+    })) << service.stderr_text();
+    service.signal(SIGTERM);
+    ASSERT_EQ(service.wait(), 0);
   }
   journal_.append(failures("web1", 2, 3));  // written while vigil was stopped
-  Child vigil = start();
-  wait_running(vigil);
-  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 3; })) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0);
+  Child service = start();
+  wait_running(service);
+  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 3; })) << service.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0);
   EXPECT_EQ(hits_in(db_), 3);
 }
 
 TEST_F(RunJournal, TwoHostsInOneDirectoryAreAttributedToTheirHost) {
   journal_.append(failures("web1", 0, 1));
-  Child vigil = start();
-  wait_running(vigil);
+  Child service = start();
+  wait_running(service);
   journal_.append(failures("web1", 1, 3));
   journal_.append(failures("db1", 4, 2));
-  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 5; })) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0);
+  ASSERT_TRUE(wait_until([&] { return hits_in(db_) >= 5; })) << service.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0);
   EXPECT_EQ(query_one(db_, "SELECT count(*) FROM hits WHERE host = 'web1'"), "3");
   EXPECT_EQ(query_one(db_, "SELECT count(*) FROM hits WHERE host = 'db1'"), "2");
   EXPECT_EQ(query_one(db_, "SELECT group_concat(unit) FROM (SELECT DISTINCT unit FROM hits)"),
@@ -147,18 +147,19 @@ TEST(RunLiveJournald, SystemJournalLinesAreStored) {
   VIGIL_RUN_IN_LIVE_JOURNALD();
   TempDir tmp;
   const std::string db = tmp.file("v.db");
-  Child vigil({VIGIL_BINARY, "run", "--db", db, "--rules", fixture("basic.yml"), "--journal"});
-  ASSERT_TRUE(wait_until([&] { return vigil.stderr_text().find("running:") != std::string::npos; }))
-      << vigil.stderr_text();
+  Child service({VIGIL_BINARY, "run", "--db", db, "--rules", fixture("basic.yml"), "--journal"});
+  ASSERT_TRUE(wait_until([&] {
+    return service.stderr_text().find("running:") != std::string::npos;
+  })) << service.stderr_text();
   for (int i = 0; i < 3; ++i) {
     const ProcessResult r = run_process(
         {"/usr/bin/systemd-cat", "-t", "sshd", "/bin/echo",
          "Failed password for live" + std::to_string(i) + " from 198.51.100.9 port 22 ssh2"});
     ASSERT_EQ(r.exit_status, 0) << r.err;
   }
-  ASSERT_TRUE(wait_until([&] { return hits_in(db) >= 3; })) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  ASSERT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  ASSERT_TRUE(wait_until([&] { return hits_in(db) >= 3; })) << service.stderr_text();
+  service.signal(SIGTERM);
+  ASSERT_EQ(service.wait(), 0) << service.stderr_text();
   EXPECT_EQ(query_one(db, "SELECT group_concat(json_extract(captures, '$.user')) FROM hits"),
             "live0,live1,live2");
   EXPECT_EQ(query_one(db, "SELECT DISTINCT source FROM hits"), "journal");

@@ -94,13 +94,13 @@ class RunRespond : public ::testing::Test {
 };
 
 TEST_F(RunRespond, BansNotifiesAndUnbansWithExactArgv) {
-  Child vigil = start();
+  Child service = start();
   append(log_, failures("10.0.0.7", 6, 0) + failures("203.0.113.9", 6, 10));
   ASSERT_TRUE(wait_until([&] { return action("mail", "status") == "done"; }))
-      << vigil.stderr_text() << query_one(db_, "SELECT group_concat(status) FROM actions");
+      << service.stderr_text() << query_one(db_, "SELECT group_concat(status) FROM actions");
   ASSERT_TRUE(wait_until([&] {
     return query_one(db_, "SELECT status FROM actions WHERE kind = 'unban_ip'") == "done";
-  })) << vigil.stderr_text();
+  })) << service.stderr_text();
 
   EXPECT_EQ(query_one(db_, "SELECT count(*) FROM alerts"), "1");  // 10.0.0.7 is allowlisted
   EXPECT_EQ(query_one(db_, "SELECT key FROM alerts"), R"({"ip":"203.0.113.9"})");
@@ -124,35 +124,35 @@ TEST_F(RunRespond, BansNotifiesAndUnbansWithExactArgv) {
   EXPECT_NE(mail.find("To: security@example.org"), std::string::npos) << mail;
   EXPECT_NE(mail.find("203.0.113.9"), std::string::npos) << mail;
 
-  vigil.signal(SIGTERM);
-  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait(), 0) << service.stderr_text();
 }
 
 TEST_F(RunRespond, ARestartNeitherRefiresNorActsTwice) {
   {
-    Child vigil = start();
+    Child service = start();
     append(log_, failures("203.0.113.9", 4, 0));
     ASSERT_TRUE(wait_until([&] { return query_one(db_, "SELECT count(*) FROM hits") == "4"; }))
-        << vigil.stderr_text();
-    vigil.signal(SIGKILL);
-    vigil.wait();
+        << service.stderr_text();
+    service.signal(SIGKILL);
+    service.wait();
   }
   {
     // The window holds 4 failures from before the restart: one more fires.
-    Child vigil = start();
+    Child service = start();
     append(log_, failures("203.0.113.9", 1, 20));
     ASSERT_TRUE(wait_until([&] { return action("ban", "status") == "done"; }))
-        << vigil.stderr_text();
+        << service.stderr_text();
     EXPECT_EQ(query_one(db_, "SELECT count FROM alerts"), "5");
-    vigil.signal(SIGKILL);
-    vigil.wait();
+    service.signal(SIGKILL);
+    service.wait();
   }
-  Child vigil = start();
+  Child service = start();
   append(log_, failures("203.0.113.9", 6, 30));
   ASSERT_TRUE(wait_until([&] { return query_one(db_, "SELECT count(*) FROM hits") == "11"; }))
-      << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+      << service.stderr_text();
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait(), 0) << service.stderr_text();
   // Suppressed for an hour of log time: no second alert, no second ban.
   EXPECT_EQ(query_one(db_, "SELECT count(*) FROM alerts"), "1");
   EXPECT_EQ(query_one(db_, "SELECT count(*) FROM actions WHERE kind = 'ban_ip'"), "1");
@@ -164,24 +164,24 @@ TEST_F(RunRespond, ARestartNeitherRefiresNorActsTwice) {
 // next start runs it when it is due.
 TEST_F(RunRespond, AnUnbanSurvivesARestart) {
   {
-    Child vigil = start();
+    Child service = start();
     append(log_, failures("203.0.113.9", 5, 0));
     ASSERT_TRUE(wait_until([&] {
       return query_one(db_, "SELECT status FROM actions WHERE kind = 'unban_ip'") == "planned";
-    })) << vigil.stderr_text();
-    vigil.signal(SIGKILL);
-    vigil.wait();
+    })) << service.stderr_text();
+    service.signal(SIGKILL);
+    service.wait();
   }
   // Run by the second process (the first was killed before the unban was due,
   // unless the machine stalled for the whole ban time: then it ran already).
   const std::string ran_before =
       query_one(db_, "SELECT status FROM actions WHERE kind = 'unban_ip'");
-  Child vigil = start();
+  Child service = start();
   ASSERT_TRUE(wait_until([&] {
     return query_one(db_, "SELECT status FROM actions WHERE kind = 'unban_ip'") == "done";
-  })) << vigil.stderr_text();
-  vigil.signal(SIGTERM);
-  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  })) << service.stderr_text();
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait(), 0) << service.stderr_text();
   const std::string calls = read_file(calls_);
   EXPECT_NE(calls.find("ufw delete deny from 203.0.113.9\n"), std::string::npos) << calls;
   EXPECT_EQ(calls.find("insert 1 deny"), calls.rfind("insert 1 deny")) << calls;  // banned once
@@ -211,16 +211,16 @@ TEST_F(RunRespond, AnOutageRestartsTheUnitAndCapturesVerifiableEvidence) {
                          << "    restart: {kind: restart_unit}\n"
                          << "    evidence: {kind: evidence, paths: [" << logs
                          << "], evidence_dir: " << evidence << "}\n";
-  Child vigil = start();
+  Child service = start();
   append(log_,
          "2026-11-28T14:06:30.000000+00:00 web1 systemd[1]: governance-app.service: Failed with "
          "result 'exit-code'.\n");
   ASSERT_TRUE(wait_until([&] {
     return query_one(db_, "SELECT group_concat(status) FROM actions") == "done,done";
-  })) << vigil.stderr_text()
+  })) << service.stderr_text()
       << query_one(db_, "SELECT group_concat(reason) FROM actions");
-  vigil.signal(SIGTERM);
-  EXPECT_EQ(vigil.wait(), 0) << vigil.stderr_text();
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait(), 0) << service.stderr_text();
 
   EXPECT_EQ(read_file(calls_), "systemctl restart governance-app.service\n");
   const std::string alert_id = query_one(db_, "SELECT id FROM alerts");

@@ -98,6 +98,19 @@ const char* const kBanConfig =
     "  responses:\n"
     "    ban: {kind: ban_ip}\n";
 
+// 2026-11-28THH:MM:SS[.ffffff]Z (std::regex trips GCC 12's -Wmaybe-uninitialized
+// under the sanitizers).
+bool is_iso_utc(const std::string& t) {
+  const std::string shape = t.size() == 20 ? "2026-11-28T99:99:99Z" : "2026-11-28T99:99:99.999999Z";
+  if (t.size() != shape.size()) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const bool fits =
+        shape[i] == '9' ? std::isdigit(static_cast<unsigned char>(t[i])) != 0 : t[i] == shape[i];
+    if (!fits) return false;
+  }
+  return true;
+}
+
 TEST(ScanAlertsJson, AlertAndActionLinesCarryTheirFields) {
   TempDir dir;
   const StandIns bin(dir, {"ufw"});
@@ -108,19 +121,6 @@ TEST(ScanAlertsJson, AlertAndActionLinesCarryTheirFields) {
   ASSERT_EQ(result.exit_status, 0) << result.err;
   EXPECT_FALSE(bin.any_ran());
 
-  // 2026-11-28THH:MM:SS[.ffffff]Z (std::regex trips GCC 12's -Wmaybe-uninitialized
-  // under the sanitizers).
-  const auto iso = [](const std::string& t) {
-    const std::string shape =
-        t.size() == 20 ? "2026-11-28T99:99:99Z" : "2026-11-28T99:99:99.999999Z";
-    if (t.size() != shape.size()) return false;
-    for (size_t i = 0; i < t.size(); ++i) {
-      if (shape[i] == '9' ? !std::isdigit(static_cast<unsigned char>(t[i])) : t[i] != shape[i]) {
-        return false;
-      }
-    }
-    return true;
-  };
   simdjson::dom::parser parser;
   int64_t hits = 0;
   int64_t alerts = 0;
@@ -136,7 +136,7 @@ TEST(ScanAlertsJson, AlertAndActionLinesCarryTheirFields) {
       ++alerts;
       const auto first = std::string(std::string_view(e["first_ts"]));
       const auto last = std::string(std::string_view(e["last_ts"]));
-      EXPECT_TRUE(iso(first) && iso(last)) << line;
+      EXPECT_TRUE(is_iso_utc(first) && is_iso_utc(last)) << line;
       EXPECT_FALSE(std::string_view(e["threshold"]).empty()) << line;
       EXPECT_GT(uint64_t(e["count"]), 0u) << line;
       simdjson::dom::object key;

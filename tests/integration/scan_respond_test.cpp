@@ -195,7 +195,7 @@ TEST(ScanRespond, AttackerWrittenUserNamesAreRefusedAndNothingRuns) {
   TempDir dir;
   const StandIns bin(dir, {"lock-user"});
   const std::string pwned = dir.file("pwned");
-  const std::string long_name(10 * 1024, 'a');
+  const std::string long_name(size_t{10} * 1024, 'a');
   struct Case {
     std::string user;
     std::vector<std::string> why;  // one of them is in the refusal's reason

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 
@@ -54,9 +55,9 @@ TEST(HtmlRender, ChromiumRendersANonBlankPage) {
       chromium, dir, "file://" + dir.write("blank.html", "<html></html>"), dir.file("blank.png"));
   ASSERT_GT(blank_size, 0u);
   std::ifstream in(png, std::ios::binary);
-  char signature[8] = {};
-  in.read(signature, sizeof signature);
-  EXPECT_EQ(std::string(signature, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  std::array<char, 8> signature{};
+  in.read(signature.data(), signature.size());
+  EXPECT_EQ(std::string(signature.data(), 8), std::string("\x89PNG\r\n\x1a\n", 8));
   // A uniform page compresses to almost nothing; text, tables and bars do not.
   EXPECT_GT(report_size, 4 * blank_size)
       << "report " << report_size << " bytes, blank " << blank_size;

@@ -19,6 +19,7 @@
 #include <simdjson.h>
 #include <sqlite3.h>
 
+#include <array>
 #include <ctime>
 #include <filesystem>
 #include <string>
@@ -37,12 +38,12 @@ using test::utc_us;
 constexpr int64_t kMinute = 60'000'000;
 
 std::string line_at(int64_t us, int n) {
-  const std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
+  const auto seconds = static_cast<std::time_t>(us / 1'000'000);
   struct tm tm {};
   gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return std::string(text) + " web1 cron[1]: tick " + std::to_string(n) + "\n";
+  std::array<char, 32> text{};
+  const size_t length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+  return std::string(text.data(), length) + " web1 cron[1]: tick " + std::to_string(n) + "\n";
 }
 
 // A line every 5 minutes in [from, to], skipping those strictly inside a silence.

@@ -11,21 +11,24 @@ namespace {
 
 using Argv = std::vector<std::string>;
 
-const std::map<std::string, ValueType> kTypes = {{"ip", ValueType::kIp},
-                                                 {"user", ValueType::kUser},
-                                                 {"reason", ValueType::kText},
-                                                 {"unit", ValueType::kUnit}};
+const std::map<std::string, ValueType>& types() {
+  static const std::map<std::string, ValueType> kTypes = {{"ip", ValueType::kIp},
+                                                          {"user", ValueType::kUser},
+                                                          {"reason", ValueType::kText},
+                                                          {"unit", ValueType::kUnit}};
+  return kTypes;
+}
 
 ArgvTemplate parsed(Argv argv) {
   std::string why;
-  auto t = ArgvTemplate::parse(std::move(argv), kTypes, why);
+  auto t = ArgvTemplate::parse(std::move(argv), types(), why);
   EXPECT_TRUE(t) << why;
-  return t.value_or(*ArgvTemplate::parse({"/bin/true"}, kTypes, why));
+  return t.value_or(*ArgvTemplate::parse({"/bin/true"}, types(), why));
 }
 
 std::string parse_error(Argv argv) {
   std::string why;
-  const auto t = ArgvTemplate::parse(std::move(argv), kTypes, why);
+  const auto t = ArgvTemplate::parse(std::move(argv), types(), why);
   EXPECT_FALSE(t);
   return why;
 }

@@ -52,9 +52,10 @@ class PlannerTest : public ::testing::Test {
     config_.dry_run = false;
   }
 
-  std::vector<store::ActionRecord> plan(Planner& planner, const std::string& threshold,
-                                        const std::string& name, const std::string& value,
-                                        int64_t ts_us, const std::string& severity = "high") {
+  static std::vector<store::ActionRecord> plan(Planner& planner, const std::string& threshold,
+                                               const std::string& name, const std::string& value,
+                                               int64_t ts_us,
+                                               const std::string& severity = "high") {
     AlertFacts alert;
     alert.batch_index = 0;
     alert.threshold = threshold;

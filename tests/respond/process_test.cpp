@@ -2,13 +2,13 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "respond/unique_fd.h"
 #include "tests/support/child.h"
 #include "tests/support/temp_dir.h"
 
@@ -27,7 +28,7 @@ using Argv = std::vector<std::string>;
 
 // A /bin/sh script written by the test (not log-derived), made executable.
 std::string script(const test::TempDir& dir, std::string_view name, const std::string& body) {
-  const std::string path = dir.write(name, "#!/bin/sh\n" + body + "\n");
+  std::string path = dir.write(name, "#!/bin/sh\n" + body + "\n");
   std::filesystem::permissions(path, std::filesystem::perms(0755));
   return path;
 }
@@ -73,7 +74,7 @@ double seconds_since(steady_clock::time_point start) {
 TEST(RunCommand, PassesArgvExactlyWithoutAShell) {
   test::TempDir dir;
   const std::string prog =
-      script(dir, "record", "printf '%s\\n' \"$0\" \"$@\" > " + dir.file("argv"));
+      script(dir, "record", R"(printf '%s\n' "$0" "$@" > )" + dir.file("argv"));
   const Argv argv = {prog,
                      "plain",
                      "with  spaces",
@@ -236,14 +237,13 @@ TEST(RunCommand, ProgramsThatCannotStartAreReported) {
 
 TEST(RunCommand, TheChildInheritsNoOtherDescriptor) {
   test::TempDir dir;
-  const int leaky = ::open(dir.write("f", "x").c_str(), O_RDONLY);  // no O_CLOEXEC
-  ASSERT_GE(leaky, 0);
-  const int high = ::fcntl(leaky, F_DUPFD, 50);  // no FD_CLOEXEC either
-  ASSERT_GE(high, 50);
+  // Owned, so that a failed ASSERT below still closes them.
+  const UniqueFd leaky(::open(dir.write("f", "x").c_str(), O_RDONLY));  // no O_CLOEXEC
+  ASSERT_TRUE(leaky.valid());
+  const UniqueFd high(::fcntl(leaky.get(), F_DUPFD, 50));  // no FD_CLOEXEC either
+  ASSERT_GE(high.get(), 50);
   const RunResult result =
       run_command({"/bin/ls", "/proc/self/fd"}, within(std::chrono::seconds(20)));
-  ::close(leaky);
-  ::close(high);
   ASSERT_TRUE(result.ok()) << result.error;
   // 0-2, and 3: the directory ls is listing.
   EXPECT_EQ(lines(result.output), (std::vector<std::string>{"0", "1", "2", "3"}));
@@ -276,6 +276,7 @@ TEST(RunCommand, IsSafeToCallFromSeveralThreads) {
   test::TempDir dir;
   const std::string prog = script(dir, "echo", "echo \"$1\"");
   std::vector<std::thread> threads;
+  threads.reserve(6);
   std::atomic<int> good{0};
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&, t] {

@@ -12,7 +12,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string with_mode(const test::TempDir& dir, const std::string& name, fs::perms mode) {
-  const std::string path = dir.write(name, "#!/bin/sh\n");
+  std::string path = dir.write(name, "#!/bin/sh\n");
   fs::permissions(path, mode);
   return path;
 }

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <string>
+
 #include "rules/correlator.h"
 #include "tests/rules/correlator_test_util.h"
 #include "tests/rules/rules_test_util.h"
@@ -72,14 +75,16 @@ TEST(CorrelatorAllocation, SteadyStreamIntoExistingGroupsAllocatesNothing) {
   sequence.then_rule_indexes = {kAccept};
   const RuleSet rules = correlator_rules({count, distinct, sequence});
   Correlator c(rules, {});
-  const std::string ips[] = {"192.0.2.0", "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4",
-                             "192.0.2.5", "192.0.2.6", "192.0.2.7", "192.0.2.8", "192.0.2.9"};
-  const std::string users[] = {"root", "admin", "oracle", "postgres", "ubuntu"};
+  const std::array<std::string, 10> ips = {"192.0.2.0", "192.0.2.1", "192.0.2.2", "192.0.2.3",
+                                           "192.0.2.4", "192.0.2.5", "192.0.2.6", "192.0.2.7",
+                                           "192.0.2.8", "192.0.2.9"};
+  const std::array<std::string, 5> users = {"root", "admin", "oracle", "postgres", "ubuntu"};
   std::vector<Alert> fired;
   fired.reserve(16);
   const auto run = [&](int from, int to) {
     for (int i = from; i < to; ++i) {
-      const Capture captures[] = {{"ip", ips[i % 10]}, {"user", users[(i / 10) % 5]}};
+      const std::array<Capture, 2> captures = {
+          {{"ip", ips[i % 10]}, {"user", users[(i / 10) % 5]}}};
       c.observe(CorrelatorHit{kDay + i * kSecond / 10, kFail, i, captures}, fired);
     }
   };

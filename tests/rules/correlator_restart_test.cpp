@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -34,9 +35,10 @@ std::vector<StoredAlert> feed(Correlator& c, const std::vector<StoredHit>& hits)
   std::vector<StoredAlert> out;
   std::vector<Alert> fired;
   for (const StoredHit& h : hits) {
-    const Capture captures[] = {{"ip", h.ip}, {"user", "root"}};
+    const std::array<Capture, 2> captures = {{{"ip", h.ip}, {"user", "root"}}};
     c.observe(CorrelatorHit{h.ts_us, h.rule, h.id, captures}, fired);
   }
+  out.reserve(fired.size());
   for (Alert& a : fired) {
     out.push_back(StoredAlert{a.threshold->id, std::move(a.key), a.last_ts_us, a.hit_ids});
   }
@@ -81,7 +83,7 @@ std::vector<StoredHit> before_restart() {
 
 std::vector<StoredHit> after_restart(int64_t first_id) {
   std::vector<StoredHit> hits;
-  const auto add = [&](int64_t seconds, size_t rule, const char* ip) {
+  const auto add = [&](int seconds, size_t rule, const char* ip) {
     hits.push_back(StoredHit{first_id++, kDay + seconds * kSecond, rule, ip});
   };
   add(12 * 60 + 30, kNote, "192.0.2.3");
@@ -160,12 +162,11 @@ TEST(CorrelatorLimits, AFloodOfKeysKeepsGroupsBounded) {
   CorrelatorOptions options;
   options.max_groups = 1000;
   Correlator c(rules, options);
-  std::string ip;
   std::vector<Alert> fired;
   for (uint32_t i = 0; i < 1000000; ++i) {
-    ip = "10." + std::to_string(i >> 16) + "." + std::to_string((i >> 8) & 255) + "." +
-         std::to_string(i & 255);
-    const Capture captures[] = {{"ip", ip}};
+    const std::string ip = "10." + std::to_string(i >> 16) + "." + std::to_string((i >> 8) & 255) +
+                           "." + std::to_string(i & 255);
+    const std::array<Capture, 1> captures = {{{"ip", ip}}};
     c.observe(CorrelatorHit{kDay + i, kFail, i, captures}, fired);
     ASSERT_LE(c.stats().groups, 1000u);
   }

@@ -24,7 +24,7 @@ TEST(Correlator, CountFiresWhenTheWindowIncludingBothEndsReachesTheCount) {
   ASSERT_EQ(fired.size(), 1u);
   const Alert& a = fired[0];
   EXPECT_EQ(a.threshold_index, 0u);
-  EXPECT_EQ(a.threshold, &rules.thresholds[0]);
+  EXPECT_EQ(a.threshold, rules.thresholds.data());
   EXPECT_EQ(a.key, key("ip", "203.0.113.77"));
   EXPECT_EQ(a.count, 5u);
   EXPECT_EQ(a.first_ts_us, kDay);
@@ -155,7 +155,7 @@ TEST(Correlator, AHitOlderThanTheWindowIsTooLate) {
 }
 
 TEST(Correlator, ExtremeTimesNeitherCrashNorWrap) {
-  const RuleSet rules = correlator_rules({count_threshold("brute", 2, 7 * 24 * kHour)});
+  const RuleSet rules = correlator_rules({count_threshold("brute", 2, kHour * 24 * 7)});
   Correlator c(rules, {});
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();

@@ -26,7 +26,7 @@ enum TestRule : size_t { kFail = 0, kAccept = 1, kTries = 2, kNote = 3 };
 // fail and accept: ip (typed ip), user (typed user); tries: user, attempts (int);
 // note: ip as a plain string.
 inline RuleSet correlator_rules(std::vector<Threshold> thresholds = {}) {
-  const auto rule = [](std::string id, std::vector<NamedCapture> captures) {
+  const auto capturing_rule = [](std::string id, std::vector<NamedCapture> captures) {
     Rule r;
     r.id = std::move(id);
     r.title = r.id;
@@ -34,11 +34,13 @@ inline RuleSet correlator_rules(std::vector<Threshold> thresholds = {}) {
     return r;
   };
   RuleSet set;
-  set.rules.push_back(rule("fail", {{"ip", CaptureType::kIp}, {"user", CaptureType::kUser}}));
-  set.rules.push_back(rule("accept", {{"ip", CaptureType::kIp}, {"user", CaptureType::kUser}}));
   set.rules.push_back(
-      rule("tries", {{"user", CaptureType::kUser}, {"attempts", CaptureType::kInt}}));
-  set.rules.push_back(rule("note", {}));
+      capturing_rule("fail", {{"ip", CaptureType::kIp}, {"user", CaptureType::kUser}}));
+  set.rules.push_back(
+      capturing_rule("accept", {{"ip", CaptureType::kIp}, {"user", CaptureType::kUser}}));
+  set.rules.push_back(
+      capturing_rule("tries", {{"user", CaptureType::kUser}, {"attempts", CaptureType::kInt}}));
+  set.rules.push_back(capturing_rule("note", {}));
   set.thresholds = std::move(thresholds);
   return set;
 }

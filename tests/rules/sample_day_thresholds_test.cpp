@@ -61,10 +61,10 @@ void match_file(const Matcher& matcher, const std::string& name, std::vector<Sam
   auto ctx = matcher.make_context();
   CollectingSink sink(out);
   std::string line;
-  Event event;
+  Event parsed;
   while (std::getline(in, line)) {
-    ASSERT_TRUE(parser.parse(line, event)) << name << ": " << line;
-    matcher.match(event, *ctx, sink);
+    ASSERT_TRUE(parser.parse(line, parsed)) << name << ": " << line;
+    matcher.match(parsed, *ctx, sink);
   }
 }
 
@@ -119,6 +119,7 @@ class SampleDay : public ::testing::Test {
                          alerts);
     }
     std::vector<Fired> out;
+    out.reserve(alerts.size());
     for (Alert& a : alerts) {
       out.push_back(Fired{a.threshold->id, std::move(a.key), a.last_ts_us, a.count});
     }
@@ -140,6 +141,7 @@ AlertKey by(const char* name, const char* value) {
 TEST_F(SampleDay, ShippedThresholdsYieldExactlyTheStorysAlerts) {
   const std::vector<Fired> alerts = correlate();
   std::vector<std::pair<std::string, AlertKey>> got;
+  got.reserve(alerts.size());
   for (const Fired& a : alerts) got.emplace_back(a.threshold, a.key);
   const std::vector<std::pair<std::string, AlertKey>> expected = {
       // (a) 203.0.113.77: 60 failed passwords within 4 minutes; 10 user names are a
@@ -185,10 +187,10 @@ TEST_F(SampleDay, FailureCountsMatchTheStory) {
   const Cidr office = *parse_cidr("10.0.0.0/24");
   std::map<std::string, int> failures;  // by address, every sshd address included
   for (const SampleHit& h : *hits_) {
-    const Rule& rule = rules[h.rule_index];
-    if (rule.pack != "sshd") continue;
-    const bool failure =
-        std::find(rule.tags.begin(), rule.tags.end(), "ssh_auth_failure") != rule.tags.end();
+    const Rule& hit_rule = rules[h.rule_index];
+    if (hit_rule.pack != "sshd") continue;
+    const bool failure = std::find(hit_rule.tags.begin(), hit_rule.tags.end(),
+                                   "ssh_auth_failure") != hit_rule.tags.end();
     for (const auto& [name, value] : h.captures) {
       if (name == "ip") failures[value] += failure ? 1 : 0;
     }

@@ -56,7 +56,7 @@ void expect_at(const Diagnostic& d, int line, int col, const std::string& words)
   EXPECT_NE(d.message.find(words), std::string::npos) << d.str();
 }
 
-const std::string kValid =
+constexpr const char* kValid =
     "  - id: t.count\n"                           // 8
     "    title: Count\n"                          // 9
     "    severity: high\n"                        // 10
@@ -141,7 +141,7 @@ TEST(ThresholdLoader, ValidThresholdsRoundTrip) {
   EXPECT_EQ(sequence.rule_indexes, (std::vector<size_t>{0}));
   EXPECT_EQ(sequence.then_rule_indexes, (std::vector<size_t>{1}));
   EXPECT_EQ(sequence.group_by, (std::vector<std::string>{"ip", "user"}));
-  EXPECT_EQ(sequence.within_us, 24 * 60 * kMinuteUs);
+  EXPECT_EQ(sequence.within_us, kMinuteUs * 60 * 24);
 }
 
 TEST(ThresholdLoader, TagWhoseRuleLacksTheKeyIsAnErrorAtTheName) {

@@ -100,7 +100,7 @@ class SourceHealthCommit : public ::testing::Test {
   sqlite3* db() { return store_->handle(); }
 
   // A batch of `src` with one hour, one gap and one event.
-  void fill(Batch& batch, uint32_t src, uint64_t lines) {
+  static void fill(Batch& batch, uint32_t src, uint64_t lines) {
     BatchSource& s = batch.source(src);
     s.stats.lines = lines;
     SourcePosition p;

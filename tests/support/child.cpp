@@ -19,6 +19,7 @@ Child::Child(const std::vector<std::string>& argv, const std::vector<std::string
   if (err_fd < 0) throw std::runtime_error("mkstemp failed");
   err_path_ = pattern;
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_ = ::fork();
@@ -31,8 +32,11 @@ Child::Child(const std::vector<std::string>& argv, const std::vector<std::string
     // The test may block signals in its own thread; the child starts clean.
     sigset_t none;
     sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (const std::string& e : env) ::putenv(const_cast<char*>(e.c_str()));
+    ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
+    for (const std::string& e : env) {
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): after fork the child has one thread
+      ::putenv(const_cast<char*>(e.c_str()));
+    }
     ::execv(args[0], args.data());
     ::_exit(127);
   }
