@@ -163,16 +163,10 @@ TEST_F(ReportFigures, ADatabaseBeforeSchemaV2SaysAlertsAreNotRecorded) {
   // A file written before alerting: schema v1, which the read-only report does
   // not migrate.
   const std::string copy = dir_->file("v1.db");
-  std::filesystem::copy_file(db_, copy);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(copy.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP VIEW alerts; DROP VIEW actions; DROP TABLE action_row; "
-                         "DROP TABLE alert_hit; DROP TABLE alert_row; PRAGMA user_version = 1",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
+  ASSERT_TRUE(test::older_schema_copy(
+      db_, copy,
+      "DROP VIEW alerts; DROP VIEW actions; DROP TABLE action_row; "
+      "DROP TABLE alert_hit; DROP TABLE alert_row; PRAGMA user_version = 1"));
   const test::ScopedTz utc("UTC");
   const Report report = build_report(copy, *local_day("2026-11-28"));
   EXPECT_FALSE(report.alerts.recorded);

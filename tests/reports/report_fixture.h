@@ -2,6 +2,10 @@
 // A database built by the real `vigil scan` from the hand-counted fixture logs
 // of tests/reports/fixtures (counts in the comments of the tests that use them).
 
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -29,6 +33,20 @@ inline bool scan_into(const std::string& db, const std::vector<std::string>& log
     return false;
   }
   return true;
+}
+
+// Copies `db` to `copy` and runs `downgrade` on the copy (drops the tables a
+// newer schema added and sets the old user_version), as a file written by an
+// older vigil would be. False (and a test failure) if the SQL fails.
+inline bool older_schema_copy(const std::string& db, const std::string& copy,
+                              const char* downgrade) {
+  std::filesystem::copy_file(db, copy);
+  sqlite3* handle = nullptr;
+  bool ok = sqlite3_open(copy.c_str(), &handle) == SQLITE_OK &&
+            sqlite3_exec(handle, downgrade, nullptr, nullptr, nullptr) == SQLITE_OK;
+  if (!ok) ADD_FAILURE() << copy << ": " << sqlite3_errmsg(handle);
+  sqlite3_close(handle);
+  return ok;
 }
 
 }  // namespace vigil::test

@@ -169,16 +169,10 @@ TEST_F(ReportIngest, EveryFormatShowsTheSilences) {
 
 TEST_F(ReportIngest, ADatabaseBeforeSchemaV3ShowsTotalsOnly) {
   const std::string copy = dir_->file("v2.db");
-  std::filesystem::copy_file(db_, copy);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(copy.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE source_hour; DROP TABLE source_gap; DROP TABLE source_event; "
-                         "PRAGMA user_version = 2",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
+  ASSERT_TRUE(test::older_schema_copy(
+      db_, copy,
+      "DROP TABLE source_hour; DROP TABLE source_gap; DROP TABLE source_event; "
+      "PRAGMA user_version = 2"));
   const test::ScopedTz utc("UTC");
   const Report report = build_report(copy, *local_day("2026-11-28"));
   EXPECT_FALSE(report.ingest.recorded);
