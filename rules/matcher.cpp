@@ -64,7 +64,7 @@ struct Matcher::Impl {
   RuleSet rules;
   std::vector<CompiledPattern> patterns;  // rule by rule, each rule's in order: id = index
   HsBuild hs;
-  ProgramRouter router;  // the Hyperscan databases, one per selected program
+  ProgramRouter router;  // the Hyperscan databases, per selected program and priority
   size_t max_submatches = 0;
   size_t max_groups = 0;
   size_t max_field_captures = 0;
@@ -240,7 +240,9 @@ size_t Matcher::match(const Event& event, Context& ctx, HitSink& sink) const {
   const Impl& m = *impl_;
   Context::State& st = *ctx.state_;
   st.fired.clear();
-  st.scan(m.router.database_for(event.program), event.message);
+  const ProgramRouter::Databases databases = m.router.databases_for(event.program, event.priority);
+  st.scan(databases.by_program, event.message);
+  st.scan(databases.by_priority, event.message);
   std::sort(st.fired.begin(), st.fired.end());
   size_t hits = 0;
   for (size_t i = 0, end = 0; i < st.fired.size(); i = end) {

@@ -1,10 +1,11 @@
 #pragma once
-// Splits a rule set's patterns by the program their rules select, so that a line
-// is scanned once, against only the patterns that could fire on its program: a
-// CRON line never pays for the sshd patterns. Rules that select no program are
-// compiled into every program's database and into one of their own for all
-// other programs. Private to rules/.
+// Splits a rule set's patterns by the program and the priority their rules
+// select, so that a line is scanned against only the patterns that could fire on
+// it: a CRON line never pays for the sshd patterns, and a line without a
+// priority (a plain auth.log), or at info, never pays for "err or worse".
+// Private to rules/.
 
+#include <array>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,17 @@ namespace vigil::rules {
 
 class ProgramRouter {
  public:
+  // What a line is scanned with; either may be null (nothing to scan).
+  struct Databases {
+    // Rules that name the line's program, and rules that name no program and
+    // select no priority: compiled together, so most lines cost one scan.
+    const hs_database_t* by_program = nullptr;
+    // Rules that name no program but select priorities (journald's "err or
+    // worse"): a second scan, only for lines at a priority they admit. Compiling
+    // them into every program's database instead would double the databases.
+    const hs_database_t* by_priority = nullptr;
+  };
+
   ProgramRouter() = default;
 
   // `pattern_rule[i]` is the rule of pattern i; `build` holds the analysis of
@@ -27,16 +39,19 @@ class ProgramRouter {
                 std::span<const size_t> pattern_rule, HsBuild& build,
                 std::vector<Diagnostic>& errors);
 
-  // The database of every rule that could fire on `program`: those that name it
-  // and those that name no program. Null when there is no such rule.
-  const hs_database_t* database_for(std::string_view program) const;
+  // `priority` is kPriorityUnknown when the line carries none.
+  Databases databases_for(std::string_view program, int priority) const;
 
  private:
+  // Priority classes: 0 for "unknown", 1 + p for priority p (0 emerg .. 7 debug).
+  static constexpr size_t kPriorityClasses = 9;
+
   std::vector<HsDatabase> databases_;
   // Programs some rule selects -> their database (a hash lookup: a linear
   // search of ~25 names cost ~5% of a scan's reading thread).
   StringMap<const hs_database_t*> routes_;
-  const hs_database_t* any_program_ = nullptr;  // rules that select no program
+  const hs_database_t* any_program_ = nullptr;  // for programs no rule names
+  std::array<const hs_database_t*, kPriorityClasses> by_priority_{};
 };
 
 }  // namespace vigil::rules

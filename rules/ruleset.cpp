@@ -180,8 +180,7 @@ const char* priority_name(int priority) {
 bool Selector::admits(const Event& e) const {
   if (!programs.empty() && !contains(programs, e.program)) return false;
   if (!units.empty() && !contains(units, e.unit)) return false;
-  if (!priorities.empty() && !contains(priorities, static_cast<int>(e.priority))) return false;
-  if (max_priority >= 0 && (e.priority < 0 || e.priority > max_priority)) return false;
+  if (!admits_priority(e.priority)) return false;
   if (!sources.empty()) {
     const std::string_view name = basename(e.source);
     if (std::none_of(sources.begin(), sources.end(),
@@ -190,6 +189,11 @@ bool Selector::admits(const Event& e) const {
     }
   }
   return fields_admit(fields, e);  // last: a lookup may re-read a JSON line
+}
+
+bool Selector::admits_priority(int priority) const {
+  if (!priorities.empty() && !contains(priorities, priority)) return false;
+  return max_priority < 0 || (priority >= 0 && priority <= max_priority);
 }
 
 CaptureType Rule::capture_type(std::string_view name) const {

@@ -68,6 +68,9 @@ struct Selector {
   std::map<std::string, std::vector<FieldValue>> fields;
 
   bool admits(const Event& e) const;
+  // The priority part alone (kPriorityUnknown passes only when no priority is
+  // selected): the matcher builds a database per priority from it.
+  bool admits_priority(int priority) const;
 };
 
 struct NamedCapture {
