@@ -106,7 +106,9 @@ bool LineParser::parse_syslog(std::string_view line, Event& out) {
     pos += used;
   } else {
     const detail::YearLimit limit{year_limit_, year_limit_within_};
-    if (!detail::parse_rfc3164_time(line, pos, limit, local_time_, out.ts_us)) return false;
+    if (!detail::parse_rfc3164_time(line, pos, limit, local_time_, rfc3164_memo_, out.ts_us)) {
+      return false;
+    }
   }
   return scan::char_at(line, pos, ' ') && detail::parse_origin(line, pos + 1, out);
 }

@@ -10,6 +10,7 @@
 #include "core/event.h"
 #include "core/time.h"
 #include "ingest/json_parser.h"
+#include "ingest/syslog_forms.h"
 
 namespace vigil::ingest {
 
@@ -78,6 +79,7 @@ class LineParser {
   LocalTimeConverter local_time_;
   int year_limit_ = 1970;  // RFC 3164 year inference: see ingest/syslog_forms.h
   int64_t year_limit_within_ = 0;
+  detail::Rfc3164Memo rfc3164_memo_;
   JsonFieldMap json_fields_;
   std::unique_ptr<JsonLineParser> json_;  // made at the first JSON line
 };

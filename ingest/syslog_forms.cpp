@@ -112,6 +112,27 @@ size_t skip_structured_data(std::string_view line, size_t pos) {
   return pos;
 }
 
+// The civil time of "Nov 28 06:25:14", its year inferred from `limit`.
+bool parse_rfc3164_fields(std::string_view line, size_t& pos, const YearLimit& limit,
+                          CivilTime& t) {
+  t.month = month_number(line, pos);
+  if (t.month == 0 || !char_at(line, pos + 3, ' ')) return false;
+  size_t p = pos + 4;
+  if (char_at(line, p, ' ')) ++p;  // "Nov  3": the day padded with a space
+  if (!scan::is_digit_at(line, p)) return false;
+  t.day = line[p++] - '0';
+  if (scan::is_digit_at(line, p)) t.day = t.day * 10 + (line[p++] - '0');
+  if (!char_at(line, p, ' ') || !parse_clock(line, p + 1, t)) return false;
+  const int64_t within = pack_within_year(t.month, t.day, t.hour, t.minute, t.second);
+  t.year = within <= limit.within_year ? limit.year : limit.year - 1;
+  if (t.day < 1 ||
+      t.day > static_cast<int>(days_in_month(t.year, static_cast<unsigned>(t.month)))) {
+    return false;
+  }
+  pos = p + 9;
+  return true;
+}
+
 }  // namespace
 
 int64_t pack_within_year(int month, int day, int hour, int minute, int second) {
@@ -134,25 +155,28 @@ bool parse_pri(std::string_view line, size_t& pos, int8_t& priority) {
   return true;
 }
 
+// The conversion to UTC always runs, memo or not: it is cheap, and a converter
+// keeps state across a repeated hour (see LocalTimeConverter).
 bool parse_rfc3164_time(std::string_view line, size_t& pos, const YearLimit& limit,
-                        LocalTimeConverter& local, int64_t& ts_us) {
-  CivilTime t;
-  t.month = month_number(line, pos);
-  if (t.month == 0 || !char_at(line, pos + 3, ' ')) return false;
-  size_t p = pos + 4;
-  if (char_at(line, p, ' ')) ++p;  // "Nov  3": the day padded with a space
-  if (!scan::is_digit_at(line, p)) return false;
-  t.day = line[p++] - '0';
-  if (scan::is_digit_at(line, p)) t.day = t.day * 10 + (line[p++] - '0');
-  if (!char_at(line, p, ' ') || !parse_clock(line, p + 1, t)) return false;
-  const int64_t within = pack_within_year(t.month, t.day, t.hour, t.minute, t.second);
-  t.year = within <= limit.within_year ? limit.year : limit.year - 1;
-  if (t.day < 1 ||
-      t.day > static_cast<int>(days_in_month(t.year, static_cast<unsigned>(t.month)))) {
-    return false;
+                        LocalTimeConverter& local, Rfc3164Memo& memo, int64_t& ts_us) {
+  const std::string_view rest = line.substr(pos);
+  if (memo.length != 0 && memo.limit == limit &&
+      rest.starts_with(std::string_view(memo.text.data(), memo.length))) {
+    ts_us = local.to_utc_us(memo.time);
+    pos += memo.length;
+    return true;
   }
+  const size_t start = pos;
+  CivilTime t;
+  if (!parse_rfc3164_fields(line, pos, limit, t)) return false;
   ts_us = local.to_utc_us(t);
-  pos = p + 9;
+  const size_t length = pos - start;
+  if (length <= memo.text.size()) {
+    rest.copy(memo.text.data(), length);
+    memo.length = length;
+    memo.limit = limit;
+    memo.time = t;
+  }
   return true;
 }
 

@@ -3,6 +3,7 @@
 // line and the index where its piece starts, fills `out` with views into the line,
 // and allocates nothing.
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -18,6 +19,8 @@ namespace vigil::ingest::detail {
 struct YearLimit {
   int year = 1970;
   int64_t within_year = 0;  // month, day and time of day, packed by `pack_within_year`
+
+  bool operator==(const YearLimit&) const = default;
 };
 YearLimit year_limit(int64_t reference_time_us);
 int64_t pack_within_year(int month, int day, int hour, int minute, int second);
@@ -25,9 +28,19 @@ int64_t pack_within_year(int month, int day, int hour, int minute, int second);
 // "<34>": the priority (PRI & 7); `pos` moves past '>'.
 bool parse_pri(std::string_view line, size_t& pos, int8_t& priority);
 
+// The last RFC 3164 time parsed, as written and as civil fields. Consecutive
+// lines mostly share their second, and comparing 15 bytes is far cheaper than
+// parsing them again (measured: ~3% of a scan's instructions).
+struct Rfc3164Memo {
+  std::array<char, 16> text{};
+  size_t length = 0;  // 0: nothing remembered
+  YearLimit limit;
+  CivilTime time;
+};
+
 // "Nov 28 06:25:14" or "Nov  3 06:25:14" in local time; `pos` moves past it.
 bool parse_rfc3164_time(std::string_view line, size_t& pos, const YearLimit& limit,
-                        LocalTimeConverter& local, int64_t& ts_us);
+                        LocalTimeConverter& local, Rfc3164Memo& memo, int64_t& ts_us);
 
 // "web1 sshd[812]: message" (also "web1 kernel: ...", or a bare message after the
 // host) starting at `pos`: host, program, pid and message. A first token that is

@@ -293,6 +293,34 @@ TEST(ParserYear, InferredAcrossNewYear) {
   EXPECT_EQ(e.ts_us, utc_us(2026, 1, 3, 10, 0, 1));
 }
 
+// The parser remembers the last RFC 3164 time as written; a repeated time must
+// still follow the year limit and the local-time conversion it would get parsed.
+TEST(ParserYear, RepeatedTimeFollowsAMovedReferenceTime) {
+  test::ScopedTz tz("UTC");
+  LineParser parser(Format::kAuto, "auth.log", utc_us(2026, 12, 30, 0, 0, 0));
+  Event e;
+  ASSERT_TRUE(parser.parse("Dec 31 23:59:59 web1 x: y", e));
+  EXPECT_EQ(e.ts_us, utc_us(2025, 12, 31, 23, 59, 59));  // more than a day ahead
+  parser.set_reference_time(utc_us(2027, 1, 1, 0, 0, 5));
+  ASSERT_TRUE(parser.parse("Dec 31 23:59:59 web1 x: y", e));
+  EXPECT_EQ(e.ts_us, utc_us(2026, 12, 31, 23, 59, 59));
+}
+
+TEST(ParserYear, RepeatedTimePrefixStillNeedsTheRestOfTheLine) {
+  test::ScopedTz tz("UTC");
+  LineParser parser(Format::kAuto, "auth.log", kReference);
+  Event e;
+  ASSERT_TRUE(parser.parse("Nov  3 06:25:14 web1 x: y", e));
+  EXPECT_FALSE(parser.parse("Nov  3 06:25:145 web1 x: y", e));
+  EXPECT_FALSE(parser.parse("Nov  3 06:25:14", e));
+  ASSERT_TRUE(parser.parse("Nov  3 06:25:14 web2 x: z", e));
+  EXPECT_EQ(e.ts_us, utc_us(2026, 11, 3, 6, 25, 14));
+  EXPECT_EQ(e.host, "web2");
+  ASSERT_TRUE(parser.parse("Nov 3 06:25:14 web3 x: z", e));  // unpadded: another spelling
+  EXPECT_EQ(e.ts_us, utc_us(2026, 11, 3, 6, 25, 14));
+  EXPECT_EQ(parser.failures(), 2u);
+}
+
 TEST(ParserYear, Feb29NeedsALeapYear) {
   test::ScopedTz tz("UTC");
   LineParser after_leap(Format::kAuto, "a", utc_us(2029, 1, 5, 0, 0, 0));
@@ -319,6 +347,21 @@ TEST(ParserDst, Rfc3164LocalTimeAcrossBerlinTransitions) {
   EXPECT_EQ(ts("Oct 25 03:00:00 web1 x: y"), utc_us(2026, 10, 25, 2, 0, 0));
   // Zone-less application times are local too.
   EXPECT_EQ(ts("2026-07-01 12:00:00,250 INFO summer"), utc_us(2026, 7, 1, 10, 0, 0, 250000));
+}
+
+// The parser remembers the last RFC 3164 time as written: when an application
+// line of the same file moved the repeated hour into its second pass, the same
+// RFC 3164 time again is in the second pass too.
+TEST(ParserDst, RepeatedRfc3164TimeFollowsTheRepeatedHour) {
+  test::ScopedTz tz("Europe/Berlin");
+  LineParser parser(Format::kAuto, "mixed.log", utc_us(2026, 11, 1, 0, 0, 0));
+  Event e;
+  ASSERT_TRUE(parser.parse("Oct 25 02:30:00 web1 x: y", e));
+  EXPECT_EQ(e.ts_us, utc_us(2026, 10, 25, 0, 30, 0));
+  ASSERT_TRUE(parser.parse("2026-10-25 02:10:00,000 INFO after the clocks went back", e));
+  EXPECT_EQ(e.ts_us, utc_us(2026, 10, 25, 1, 10, 0));
+  ASSERT_TRUE(parser.parse("Oct 25 02:30:00 web1 x: y", e));
+  EXPECT_EQ(e.ts_us, utc_us(2026, 10, 25, 1, 30, 0));
 }
 
 // A failed line keeps the whole line, the last good time, and is counted.
