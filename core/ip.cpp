@@ -57,6 +57,37 @@ void mask(std::array<uint8_t, 16>& bytes, int prefix) {
   }
 }
 
+void append_dotted(const uint8_t* four, std::string& out) {
+  for (size_t i = 0; i < 4; ++i) {
+    if (i > 0) out.push_back('.');
+    std::array<char, 3> digits{};
+    out.append(digits.data(),
+               std::to_chars(digits.data(), digits.data() + digits.size(), four[i]).ptr);
+  }
+}
+
+struct ZeroRun {
+  size_t start = 0;
+  size_t length = 0;  // 0: no run of two or more zero groups
+};
+
+// The first of the longest runs of zero groups, if it has two groups or more.
+ZeroRun longest_zero_run(const std::array<unsigned, 8>& groups) {
+  ZeroRun best;
+  for (size_t i = 0; i < groups.size();) {
+    if (groups[i] != 0) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < groups.size() && groups[end] == 0) ++end;
+    if (end - i > best.length) best = {i, end - i};
+    i = end;
+  }
+  if (best.length < 2) best = {};
+  return best;
+}
+
 }  // namespace
 
 std::optional<IpAddress> parse_ip(std::string_view text) {
@@ -70,22 +101,35 @@ std::string to_string(const IpAddress& ip) {
   return out;
 }
 
-// IPv4 by hand: glibc's inet_ntop formats it with sprintf, a tenth of a
-// microsecond per address.
+// By hand: glibc's inet_ntop formats with sprintf, a tenth of a microsecond
+// per address. The output is inet_ntop's exactly (RFC 5952): lower-case hex
+// without leading zeros, the first longest run of two or more zero groups as
+// "::", and the last 32 bits dotted after ::/96 or ::ffff:0:0/96.
 void assign_canonical(const IpAddress& ip, std::string& out) {
+  out.clear();
   if (ip.v4) {
-    out.clear();
-    for (size_t i = 0; i < 4; ++i) {
-      if (i > 0) out.push_back('.');
-      std::array<char, 3> digits{};
-      out.append(digits.data(),
-                 std::to_chars(digits.data(), digits.data() + digits.size(), ip.bytes[i]).ptr);
-    }
+    append_dotted(ip.bytes.data(), out);
     return;
   }
-  std::array<char, INET6_ADDRSTRLEN> text{};
-  inet_ntop(AF_INET6, ip.bytes.data(), text.data(), text.size());
-  out.assign(text.data());
+  std::array<unsigned, 8> groups{};
+  for (size_t i = 0; i < groups.size(); ++i)
+    groups[i] = static_cast<unsigned>(ip.bytes[2 * i]) << 8U | ip.bytes[2 * i + 1];
+  const ZeroRun zeros = longest_zero_run(groups);
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (zeros.length > 0 && i >= zeros.start && i < zeros.start + zeros.length) {
+      if (i == zeros.start) out.push_back(':');
+      continue;
+    }
+    if (i > 0) out.push_back(':');
+    if (i == 6 && zeros.start == 0 &&
+        (zeros.length == 6 || (zeros.length == 5 && groups[5] == 0xffff))) {
+      append_dotted(ip.bytes.data() + 12, out);
+      return;
+    }
+    std::array<char, 4> hex{};
+    out.append(hex.data(), std::to_chars(hex.data(), hex.data() + hex.size(), groups[i], 16).ptr);
+  }
+  if (zeros.length > 0 && zeros.start + zeros.length == groups.size()) out.push_back(':');
 }
 
 bool Cidr::contains(const IpAddress& ip) const {

@@ -1,7 +1,10 @@
 #include "core/ip.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include <array>
+#include <random>
 #include <string>
 
 namespace vigil {
@@ -59,6 +62,38 @@ TEST(ParseIp, FormatsEveryIpv4OctetValue) {
   EXPECT_EQ(reused, "192.0.2.1");
   assign_canonical(*parse_ip("2001:db8::1"), reused);
   EXPECT_EQ(reused, "2001:db8::1");
+}
+
+TEST(ParseIp, FormatsIpv6ZeroRunsCanonically) {
+  EXPECT_EQ(canonical("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");       // the longest run
+  EXPECT_EQ(canonical("2001:0:0:1:0:0:2:3"), "2001::1:0:0:2:3");         // the first of equals
+  EXPECT_EQ(canonical("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");  // one zero stays
+  EXPECT_EQ(canonical("::1"), "::1");
+  EXPECT_EQ(canonical("1::"), "1::");
+  EXPECT_EQ(canonical("FE80:0000:0000:0000:0ABC:0000:0000:0001"), "fe80::abc:0:0:1");
+  EXPECT_EQ(canonical("::192.0.2.1"), "::192.0.2.1");  // IPv4-compatible, deprecated
+  EXPECT_EQ(canonical("::ffff:0:192.0.2.1"), "::ffff:0:c000:201");
+}
+
+// The hand-written formatter must say what inet_ntop says, for addresses rich in
+// zero groups (where the "::" rules matter) as for random ones.
+TEST(ParseIp, Ipv6TextIsInetNtopsForRandomAddresses) {
+  std::mt19937 random(20261130);
+  std::uniform_int_distribution<unsigned> group(0, 0xffff);
+  std::uniform_int_distribution<int> kind(0, 3);
+  for (int n = 0; n < 100000; ++n) {
+    IpAddress ip;
+    for (size_t i = 0; i < 8; ++i) {
+      const int k = kind(random);
+      const unsigned value = k == 0 ? group(random) : k == 1 ? 0xffff : k == 2 ? 1 : 0;
+      const unsigned g = k >= 2 && n % 3 == 0 ? 0 : value;
+      ip.bytes[2 * i] = static_cast<uint8_t>(g >> 8U);
+      ip.bytes[2 * i + 1] = static_cast<uint8_t>(g & 0xffU);
+    }
+    std::array<char, INET6_ADDRSTRLEN> expected{};
+    ASSERT_NE(inet_ntop(AF_INET6, ip.bytes.data(), expected.data(), expected.size()), nullptr);
+    ASSERT_EQ(to_string(ip), expected.data());
+  }
 }
 
 TEST(ParseIp, ReadsOnlyTheViewNotWhatFollowsIt) {
