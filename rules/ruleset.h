@@ -69,7 +69,7 @@ struct Selector {
 
   bool admits(const Event& e) const;
   // The priority part alone (kPriorityUnknown passes only when no priority is
-  // selected): the matcher builds a database per priority from it.
+  // selected): the matcher routes lines to priority-selected rules by it.
   bool admits_priority(int priority) const;
 };
 
