@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 namespace vigil::store::sql {
 
@@ -255,6 +256,32 @@ INSERT INTO hit_row(ts, source_id, line, offset, rule_id, severity, host, progra
                     captures, message)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
 )sql";
+
+// kInsertHit for many hits at once: row r's parameters are kInsertHit's, plus
+// r * kHitColumns. The id is NULL, so SQLite chooses it as for kInsertHit (one
+// more than the largest); it is named only because then SQLite reads each
+// row's values where the VALUES list put them, instead of copying all twelve
+// once more (measured: ~170 instructions per row). OR FAIL keeps the rows
+// before a failing one instead of undoing them, which spares SQLite a statement
+// journal: with it, every page the insert touched was first copied to a temp
+// file (136k writes for 1M lines, twice the system time). Nothing partial is
+// kept: a failed insert rolls back the whole batch's transaction.
+inline constexpr int kHitColumns = 12;
+inline std::string insert_hits(int rows) {
+  std::string text =
+      "INSERT OR FAIL INTO hit_row(id, ts, source_id, line, offset, rule_id, severity, host, "
+      "program, pid, unit, captures, message) VALUES";
+  int param = 0;
+  for (int row = 0; row < rows; ++row) {
+    text += row == 0 ? "(NULL" : ", (NULL";
+    for (int column = 0; column < kHitColumns; ++column) text += ", ?" + std::to_string(++param);
+    text += ')';
+  }
+  return text;
+}
+
+// The largest hit id; NULL while there is none.
+inline constexpr const char* kSelectMaxHitId = "SELECT max(id) FROM hit_row";
 
 // ?1 hour (µs UTC of its start), ?2 rule_id, ?3 hits to add.
 inline constexpr const char* kAddRuleHour = R"sql(

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <utility>
 #include <vector>
@@ -100,7 +101,11 @@ struct Store::Impl {
   void write(Batch& batch);
   void save_sources(const Batch& batch);
   int64_t save_source(const BatchSource& source, int64_t updated_us);
-  int64_t save_hit(const HitView& hit);
+  void save_hits(Batch& batch);
+  int64_t max_hit_id();
+  void insert_hits(Batch& batch, size_t first, int64_t first_id);
+  void insert_hit(Batch& batch, size_t i);
+  void bind_hit(Statement& s, int row, const HitView& hit);
   void save_alerts(Batch& batch, int64_t stored_us);
   void save_actions(Batch& batch);
   void save_rule_hours();
@@ -120,6 +125,8 @@ struct Store::Impl {
   Statement select_rule_{db.get(), path, sql::kSelectRule, "read rule"};
   Statement insert_rule_{db.get(), path, sql::kInsertRule, "add rule"};
   Statement insert_hit_{db.get(), path, sql::kInsertHit, "insert hit"};
+  Statement insert_hits_{db.get(), path, sql::insert_hits(kHitsPerInsert).c_str(), "insert hit"};
+  Statement select_max_hit_id_{db.get(), path, sql::kSelectMaxHitId, "read largest hit id"};
   Statement add_rule_hour_{db.get(), path, sql::kAddRuleHour, "count hits per hour"};
   Statement insert_alert_{db.get(), path, sql::kInsertAlert, "insert alert"};
   Statement insert_alert_hit_{db.get(), path, sql::kInsertAlertHit, "link alert to hit"};
@@ -199,7 +206,7 @@ void Store::Impl::write(Batch& batch) {
   save_sources(batch);
   save_activity(batch);
   rule_hours_.clear();
-  for (size_t i = 0; i < batch.hit_count(); ++i) batch.set_hit_id(i, save_hit(batch.hit(i)));
+  save_hits(batch);
   save_rule_hours();
 }
 
@@ -284,29 +291,83 @@ int64_t Store::Impl::save_source(const BatchSource& source, int64_t updated_us) 
   return s.column_int64(0);
 }
 
-int64_t Store::Impl::save_hit(const HitView& hit) {
-  const int64_t rule = rule_id(hit.rule);
-  Statement& s = insert_hit_;
-  s.bind(1, hit.ts_us);
-  s.bind(2, source_ids_[hit.source]);
-  s.bind(3, hit.line);
-  s.bind(4, hit.offset);
-  s.bind(5, rule);
-  s.bind(6, hit.severity);
-  s.bind_or_null(7, hit.host);
-  s.bind_or_null(8, hit.program);
-  if (hit.pid >= 0) {
-    s.bind(9, int64_t{hit.pid});
-  } else {
-    s.bind_null(9);
+// Full chunks of kHitsPerInsert hits go through the multi-row insert, the rest
+// one by one, as before. Only a batch with a full chunk reads the largest id, so
+// the service's batches of a hit or two pay nothing more.
+void Store::Impl::save_hits(Batch& batch) {
+  constexpr auto kChunk = static_cast<size_t>(kHitsPerInsert);
+  constexpr int64_t kMaxRowid = std::numeric_limits<int64_t>::max();
+  const size_t count = batch.hit_count();
+  size_t i = 0;
+  if (count >= kChunk) {
+    int64_t max_id = max_hit_id();
+    // Near the largest rowid SQLite picks free ids at random: those hits are
+    // left to the one-by-one inserts, which read back each id.
+    while (count - i >= kChunk && max_id <= kMaxRowid - kHitsPerInsert) {
+      insert_hits(batch, i, max_id + 1);
+      i += kChunk;
+      max_id += kHitsPerInsert;
+    }
   }
-  s.bind_or_null(10, hit.unit);
+  for (; i < count; ++i) insert_hit(batch, i);
+}
+
+// Read inside the write transaction: its write lock keeps other connections
+// from inserting until the commit.
+int64_t Store::Impl::max_hit_id() {
+  Statement::Scope scope(select_max_hit_id_);
+  // max(id) of no rows is NULL, which reads as 0: SQLite's first id is 1.
+  return select_max_hit_id_.step() ? select_max_hit_id_.column_int64(0) : 0;
+}
+
+// kHitsPerInsert hits from `first` in one statement. A multi-row insert reports
+// only its last id, but SQLite gives each new row one more than the largest id
+// (except at the largest possible one, which the caller rules out), so the rows
+// hold first_id onwards, in order. Checked, since hit ids link alerts to hits.
+void Store::Impl::insert_hits(Batch& batch, size_t first, int64_t first_id) {
+  for (int row = 0; row < kHitsPerInsert; ++row) {
+    bind_hit(insert_hits_, row, batch.hit(first + static_cast<size_t>(row)));
+  }
+  insert_hits_.run();
+  const int64_t last_id = first_id + kHitsPerInsert - 1;
+  if (sqlite3_last_insert_rowid(db.get()) != last_id) {
+    throw Error(path + ": insert hit: the rows did not get ids " + std::to_string(first_id) +
+                " to " + std::to_string(last_id));
+  }
+  for (int row = 0; row < kHitsPerInsert; ++row) {
+    batch.set_hit_id(first + static_cast<size_t>(row), first_id + row);
+  }
+}
+
+void Store::Impl::insert_hit(Batch& batch, size_t i) {
+  bind_hit(insert_hit_, 0, batch.hit(i));
+  insert_hit_.run();
+  batch.set_hit_id(i, sqlite3_last_insert_rowid(db.get()));
+}
+
+// Binds the hit as row `row` of `s` (see sql::insert_hits), and counts it
+// for rule_hour.
+void Store::Impl::bind_hit(Statement& s, int row, const HitView& hit) {
+  const int64_t rule = rule_id(hit.rule);
+  const int p = row * sql::kHitColumns;  // the row's ?1 is p + 1
+  s.bind(p + 1, hit.ts_us);
+  s.bind(p + 2, source_ids_[hit.source]);
+  s.bind(p + 3, hit.line);
+  s.bind(p + 4, hit.offset);
+  s.bind(p + 5, rule);
+  s.bind(p + 6, hit.severity);
+  s.bind_or_null(p + 7, hit.host);
+  s.bind_or_null(p + 8, hit.program);
+  if (hit.pid >= 0) {
+    s.bind(p + 9, int64_t{hit.pid});
+  } else {
+    s.bind_null(p + 9);
+  }
+  s.bind_or_null(p + 10, hit.unit);
   // Every row holds valid JSON, so json_extract over the whole table never fails.
-  s.bind(11, hit.captures_json.empty() ? std::string_view("{}") : hit.captures_json);
-  s.bind(12, hit.message);
-  s.run();
+  s.bind(p + 11, hit.captures_json.empty() ? std::string_view("{}") : hit.captures_json);
+  s.bind(p + 12, hit.message);
   ++rule_hours_[{hour_of(hit.ts_us), rule}];
-  return sqlite3_last_insert_rowid(db.get());
 }
 
 void Store::Impl::save_activity(const Batch& batch) {

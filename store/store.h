@@ -26,6 +26,14 @@ struct SourceTotals {
 
 class Store {
  public:
+  // A batch's hits are inserted this many per statement, the rest one by one:
+  // each execution of an insert pays for a statement savepoint, opening and
+  // closing cursors on hit_row and both its indexes, and fresh seeks in them.
+  // Measured with callgrind: 32 rows take the writer from ~17.4k to ~13.5k
+  // instructions per hit; 64 only to ~13.3k, while preparing that statement
+  // costs 2.4M more per open. Ids are the ones single-row inserts would get.
+  static constexpr int kHitsPerInsert = 32;
+
   // Opens or creates the database (file mode 0600, WAL, migrated to the current
   // schema). Throws vigil::Error naming the file on failure, or when the file's
   // schema is newer than this binary knows.
