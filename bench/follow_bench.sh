@@ -48,8 +48,7 @@ rate_line="$("$tool" --vigil "$vigil" --rules "$repo_dir/packs" --dir "$tmp_dir/
   --mode rate --rate 100000 --seconds "$seconds")" || true
 rss_kib="$(value rss_kib "$rate_line")"
 
-commit="$(git -C "$repo_dir" rev-parse --short HEAD)"
-if [[ -n "$(git -C "$repo_dir" status --porcelain)" ]]; then commit+=" (with uncommitted changes)"; fi
+commit="$(commit_label "$repo_dir")"
 section="$tmp_dir/section.md"
 {
   echo "## vigil run: following a file"

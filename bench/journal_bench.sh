@@ -22,6 +22,8 @@ set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly repo_dir
+# shellcheck source=bench/results_section.sh
+source "$repo_dir/bench/results_section.sh"
 readonly results_file="$repo_dir/bench/RESULTS.md"
 readonly journal_remote=/lib/systemd/systemd-journal-remote
 readonly section_title="## journald ingest"
@@ -144,8 +146,7 @@ write_section() {
   local cpu mem commit files size
   cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   mem="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-  commit="$(git -C "$repo_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  if [[ -n "$(git -C "$repo_dir" status --porcelain 2>/dev/null)" ]]; then commit+=" (with uncommitted changes)"; fi
+  commit="$(commit_label "$repo_dir")"
   files="$(find "$journal_dir" -name '*.journal' | wc -l)"
   size="$(du -sm "$journal_dir" | cut -f1)"
   local vs_journalctl vs_bare

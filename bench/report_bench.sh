@@ -99,11 +99,13 @@ for format in text json html; do
   rows+=("| vigil report --format $format | $median | ${times[*]} | $((rss / 1024)) | < 2000 |")
 done
 
+# shellcheck source=bench/results_section.sh
+source "$repo_dir/bench/results_section.sh"
 section="$(mktemp)"
 {
   echo "## vigil report"
   echo
-  echo "Written by \`bench/report_bench.sh\` on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$repo_dir" rev-parse --short HEAD)."
+  echo "Written by \`bench/report_bench.sh\` on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(commit_label "$repo_dir")."
   echo
   echo "- Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), Linux $(uname -r); load average at the start: $load"
   echo "- Database: $total_hits stored hits over 30 days ($(du -h "$db" | cut -f1)); the reported day holds $day_hits."
@@ -115,8 +117,6 @@ section="$(mktemp)"
   printf '%s\n' "${rows[@]}"
   echo
 } >"$section"
-# shellcheck source=bench/results_section.sh
-source "$repo_dir/bench/results_section.sh"
 replace_results_section "## vigil report" "$section" "$repo_dir/bench/RESULTS.md"
 rm -f "$section"
 echo "report_bench: wrote the \"vigil report\" section of bench/RESULTS.md"

@@ -258,8 +258,7 @@ write_section() {
   cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
   mem="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
-  commit="$(git -C "$repo_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  if [[ -n "$(git -C "$repo_dir" status --porcelain 2>/dev/null)" ]]; then commit+=" (with uncommitted changes)"; fi
+  commit="$(commit_label "$repo_dir")"
   local timing="1 warm-up + $runs runs, each timed with date +%s%N; median"
   if ((have_hyperfine)); then timing="$(hyperfine --version), 1 warm-up + $runs runs; median"; fi
 
@@ -272,6 +271,7 @@ write_section() {
   fi
   echo
   echo "- Machine: $(nproc) CPUs, $cpu, $mem RAM, Linux $(uname -r); load average at the start: $load"
+  echo "- Build: $(build_label "$build_dir") (\`cmake -S . -B BUILD_DIR\`; RelWithDebInfo is -O2)."
   echo "- Timing: $timing. Peak RSS: GNU time \`%M\`, one more run."
   echo "- Compiled rule databases are cached (\`VIGIL_CACHE_DIR\`, filled by the warm-up run), as"
   echo "  on a service's restarts; the \"no compile cache\" rows pay the compile on every run."
