@@ -32,9 +32,10 @@ commit_label() {
   echo "$label"
 }
 
-# build_label BUILD_DIR: the CMake build type the measured binaries were built with.
+# build_label BUILD_DIR: the CMake build type the measured binaries were built
+# with; an empty one is the top CMakeLists.txt's default.
 build_label() {
   local type
   type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$1/CMakeCache.txt" 2>/dev/null)"
-  echo "${type:-unknown}"
+  echo "${type:-RelWithDebInfo (the default)}"
 }

@@ -271,7 +271,7 @@ write_section() {
   fi
   echo
   echo "- Machine: $(nproc) CPUs, $cpu, $mem RAM, Linux $(uname -r); load average at the start: $load"
-  echo "- Build: $(build_label "$build_dir") (\`cmake -S . -B BUILD_DIR\`; RelWithDebInfo is -O2)."
+  echo "- Build: $(build_label "$build_dir"); RelWithDebInfo is -O2 -g."
   echo "- Timing: $timing. Peak RSS: GNU time \`%M\`, one more run."
   echo "- Compiled rule databases are cached (\`VIGIL_CACHE_DIR\`, filled by the warm-up run), as"
   echo "  on a service's restarts; the \"no compile cache\" rows pay the compile on every run."
