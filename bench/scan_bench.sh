@@ -167,45 +167,77 @@ add_row() {
     }')")
 }
 
-# Extra `vigil scan` flags for the next bench_vigil (e.g. --no-thresholds), and the
-# median it measured, so two rows of one run can be compared.
+# Extra `vigil scan` flags for the next row (e.g. --no-thresholds); the thresholds'
+# cost per file, for the text under the table.
 scan_flags=()
-last_seconds=""
 declare -A threshold_cost=()
 
 # bench_vigil LABEL NAME [PREFIX...]: PREFIX (e.g. taskset -c 0) runs before vigil.
 bench_vigil() {
-  local label="$1" name="$2" path="$data_dir/$2"
+  local label="$1" name="$2"
   shift 2
   if [[ "$skip_vigil" == 1 ]]; then
     add_row "$label" "$name" skipped 0 ""
     return
   fi
   echo "scan_bench: $label $name" >&2
-  local db="$tmp_dir/scan.db" prepare
-  printf -v prepare 'rm -f %q %q %q' "$db" "$db-wal" "$db-shm"
-  local seconds rss hits
-  seconds="$(time_command "$prepare" "$@" "$vigil" scan "${scan_flags[@]}" --db "$db" "$path")"
-  bash -c "$prepare"
-  rss="$(peak_rss_kib "$@" "$vigil" scan "${scan_flags[@]}" --db "$db" "$path")"
+  local seconds
+  seconds="$(time_command "$(fresh_db_snippet)" "$@" "$vigil" scan "${scan_flags[@]}" --db \
+    "$tmp_dir/scan.db" "$data_dir/$name")"
+  add_vigil_row "$label" "$name" "$seconds" "$@"
+}
+
+# A shell snippet that removes the scan database, so every run starts fresh.
+fresh_db_snippet() {
+  local db="$tmp_dir/scan.db"
+  printf 'rm -f %q %q %q' "$db" "$db-wal" "$db-shm"
+}
+
+# add_vigil_row LABEL NAME SECONDS [PREFIX...]: one more run for peak RSS and the
+# stored counts, then the row.
+add_vigil_row() {
+  local label="$1" name="$2" seconds="$3" db="$tmp_dir/scan.db"
+  shift 3
+  bash -c "$(fresh_db_snippet)"
+  local rss hits alerts
+  rss="$(peak_rss_kib "$@" "$vigil" scan "${scan_flags[@]}" --db "$db" "$data_dir/$name")"
   hits="$(sqlite3 "$db" 'select count(*) from hits')" || die "cannot count the hits in $db"
-  local alerts
   alerts="$(sqlite3 "$db" 'select count(*) from alerts')" || die "cannot count the alerts in $db"
   add_row "$label" "$name" "$seconds" "$rss" "$hits, $alerts alerts"
-  last_seconds="$seconds"
+}
+
+# seconds_of CMD...: one run after a fresh database, its wall time in seconds.
+seconds_of() {
+  bash -c "$(fresh_db_snippet)"
+  local start end
+  start="$(date +%s%N)"
+  "$@" >"$tmp_dir/run.out" 2>>"$tmp_dir/run.err" || die "failed: $* ($(tail -n 3 "$tmp_dir/run.err"))"
+  end="$(date +%s%N)"
+  echo "$(((end - start) / 1000))e-6"
 }
 
 # The thresholds' share of a scan: the same file, pinned to one core, with and
-# without them, one after the other in the same run.
+# without them. The two alternate run by run, so that the machine's noise,
+# which comes in bursts of seconds here, falls on both alike.
 bench_thresholds() {
-  local name="$1" with without
+  local name="$1" path="$data_dir/$1" i with without
   [[ "$skip_vigil" == 1 ]] && return
-  bench_vigil "vigil scan, 1 core, thresholds on" "$name" taskset -c 0
-  with="$last_seconds"
+  echo "scan_bench: thresholds on and off, alternating, $name" >&2
+  local -a on=(taskset -c 0 "$vigil" scan --db "$tmp_dir/scan.db" "$path")
+  local -a off=(taskset -c 0 "$vigil" scan --no-thresholds --db "$tmp_dir/scan.db" "$path")
+  seconds_of "${on[@]}" >/dev/null  # warm-up
+  seconds_of "${off[@]}" >/dev/null
+  for ((i = 0; i < runs; i++)); do
+    seconds_of "${on[@]}" >>"$tmp_dir/on.times"
+    seconds_of "${off[@]}" >>"$tmp_dir/off.times"
+  done
+  with="$(median <"$tmp_dir/on.times")"
+  without="$(median <"$tmp_dir/off.times")"
+  rm -f "$tmp_dir/on.times" "$tmp_dir/off.times"
+  add_vigil_row "vigil scan, 1 core, thresholds on (alternating)" "$name" "$with" taskset -c 0
   scan_flags=(--no-thresholds)
-  bench_vigil "vigil scan, 1 core, --no-thresholds" "$name" taskset -c 0
+  add_vigil_row "vigil scan, 1 core, --no-thresholds (alternating)" "$name" "$without" taskset -c 0
   scan_flags=()
-  without="$last_seconds"
   threshold_cost[$name]="$(awk -v a="$with" -v b="$without" \
     'BEGIN { printf "%.3f s with, %.3f s without: %+.1f%%", a, b, (a - b) / b * 100 }')"
 }
@@ -284,7 +316,8 @@ write_section() {
   printf '%s\n' "${rows[@]}"
   if ((${#threshold_cost[@]} > 0)); then
     echo
-    echo "Thresholds' cost (the shipped packs' 8 thresholds; median on one core, same run):"
+    echo "Thresholds' cost (the shipped packs' 8 thresholds; one core; $runs runs with and $runs"
+    echo "without, alternating, each timed with date +%s%N; medians):"
     echo
     local file
     for file in "${!threshold_cost[@]}"; do echo "- $file: ${threshold_cost[$file]}"; done | sort
