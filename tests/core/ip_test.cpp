@@ -78,7 +78,7 @@ TEST(ParseIp, FormatsIpv6ZeroRunsCanonically) {
 // The hand-written formatter must say what inet_ntop says, for addresses rich in
 // zero groups (where the "::" rules matter) as for random ones.
 TEST(ParseIp, Ipv6TextIsInetNtopsForRandomAddresses) {
-  std::mt19937 random(20261130);
+  std::mt19937 random(20261130);  // NOLINT(cert-msc32-c,cert-msc51-cpp): reproducible runs
   std::uniform_int_distribution<unsigned> group(0, 0xffff);
   std::uniform_int_distribution<int> kind(0, 3);
   for (int n = 0; n < 100000; ++n) {
