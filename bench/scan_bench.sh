@@ -216,13 +216,15 @@ seconds_of() {
   echo "$(((end - start) / 1000))e-6"
 }
 
-# The thresholds' share of a scan: the same file, pinned to one core, with and
-# without them. The two alternate run by run, so that the machine's noise,
-# which comes in bursts of seconds here, falls on both alike.
-bench_thresholds() {
+# The issue's target row (one core: both threads pinned to CPU 0), and the
+# thresholds' share of it: the same scan with and without them, alternating run
+# by run, so that the machine's noise, which comes in bursts of seconds here,
+# falls on both alike (batches of runs one after the other could differ by 10%
+# with the same command).
+bench_one_core() {
   local name="$1" path="$data_dir/$1" i with without
   [[ "$skip_vigil" == 1 ]] && return
-  echo "scan_bench: thresholds on and off, alternating, $name" >&2
+  echo "scan_bench: one core, thresholds on and off, alternating, $name" >&2
   local -a on=(taskset -c 0 "$vigil" scan --db "$tmp_dir/scan.db" "$path")
   local -a off=(taskset -c 0 "$vigil" scan --no-thresholds --db "$tmp_dir/scan.db" "$path")
   seconds_of "${on[@]}" >/dev/null  # warm-up
@@ -234,9 +236,9 @@ bench_thresholds() {
   with="$(median <"$tmp_dir/on.times")"
   without="$(median <"$tmp_dir/off.times")"
   rm -f "$tmp_dir/on.times" "$tmp_dir/off.times"
-  add_vigil_row "vigil scan, 1 core, thresholds on (alternating)" "$name" "$with" taskset -c 0
+  add_vigil_row "vigil scan, 1 core (taskset -c 0), alternating" "$name" "$with" taskset -c 0
   scan_flags=(--no-thresholds)
-  add_vigil_row "vigil scan, 1 core, --no-thresholds (alternating)" "$name" "$without" taskset -c 0
+  add_vigil_row "vigil scan, 1 core, --no-thresholds, alternating" "$name" "$without" taskset -c 0
   scan_flags=()
   threshold_cost[$name]="$(awk -v a="$with" -v b="$without" \
     'BEGIN { printf "%.3f s with, %.3f s without: %+.1f%%", a, b, (a - b) / b * 100 }')"
@@ -257,11 +259,9 @@ bench_grep() {
 bench_file() {
   local name="$1"
   bench_vigil "vigil scan" "$name"
-  # The issue's throughput target is for one core: both threads pinned to CPU 0.
-  bench_vigil "vigil scan, 1 core (taskset -c 0)" "$name" taskset -c 0
   # A first start, or one after a pack edit, compiles the rule databases (~0.3 s).
   bench_vigil "vigil scan, 1 core, no compile cache" "$name" env VIGIL_CACHE_DIR= taskset -c 0
-  bench_thresholds "$name"
+  bench_one_core "$name"
   bench_grep "grep -c 'Failed password'" "$name" -c 'Failed password'
   bench_grep "grep -cE 'Failed password\|Invalid user\|sudo:'" "$name" -cE 'Failed password|Invalid user|sudo:'
 }
@@ -304,7 +304,9 @@ write_section() {
   echo
   echo "- Machine: $(nproc) CPUs, $cpu, $mem RAM, Linux $(uname -r); load average at the start: $load"
   echo "- Build: $(build_label "$build_dir"); RelWithDebInfo is -O2 -g."
-  echo "- Timing: $timing. Peak RSS: GNU time \`%M\`, one more run."
+  echo "- Timing: $timing. Rows marked \"alternating\": $runs runs with and $runs without"
+  echo "  thresholds, alternating, each timed with date +%s%N; medians. Peak RSS: GNU time"
+  echo "  \`%M\`, one more run."
   echo "- Compiled rule databases are cached (\`VIGIL_CACHE_DIR\`, filled by the warm-up run), as"
   echo "  on a service's restarts; the \"no compile cache\" rows pay the compile on every run."
   echo "- MB = 10^6 bytes. Hit ratio: share of lines the generator wrote as rule hits"
@@ -316,8 +318,7 @@ write_section() {
   printf '%s\n' "${rows[@]}"
   if ((${#threshold_cost[@]} > 0)); then
     echo
-    echo "Thresholds' cost (the shipped packs' 8 thresholds; one core; $runs runs with and $runs"
-    echo "without, alternating, each timed with date +%s%N; medians):"
+    echo "Thresholds' cost (the shipped packs' 8 thresholds; the two alternating rows):"
     echo
     local file
     for file in "${!threshold_cost[@]}"; do echo "- $file: ${threshold_cost[$file]}"; done | sort
